@@ -1,0 +1,3 @@
+//! `policylens-aggregate` (placeholder).
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! `policylens` (placeholder).
+
+fn main() {}

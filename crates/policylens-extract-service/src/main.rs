@@ -1,0 +1,3 @@
+//! `policylens-extract` (placeholder).
+
+fn main() {}

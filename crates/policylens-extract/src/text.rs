@@ -1,0 +1,292 @@
+//! Text primitives shared by the recognisers: sentence boundaries that survive abbreviations,
+//! initials, decimals and hard-wrapped wire copy, and the byte → char offset mapping used for
+//! provenance.
+
+use std::ops::Range;
+
+/// Words that end with a period without ending a sentence (compared case-sensitively, without
+/// the period).
+const ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Sr", "Jr", "Gen", "Gov", "Sen", "Rep", "Rev", "Lt",
+    "Col", "Capt", "Sgt", "Maj", "Cmdr", "Adm", "Hon", "Pres", "Jan", "Feb", "Mar", "Apr", "Jun",
+    "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "No", "Nos", "Co", "Corp", "Inc", "Ltd",
+    "Bros", "vs", "etc", "approx", "est", "Fig", "Vol", "pp", "U.S", "U.K", "U.N", "E.U", "e.g",
+    "i.e", "a.m", "p.m", "Mt", "Ft", "Ave", "Blvd", "Dept", "Univ", "Assn", "Govt",
+];
+
+/// A document prepared for recognisers: its text, sentence ranges and char offsets.
+#[derive(Debug)]
+pub struct Doc<'a> {
+    pub text: &'a str,
+    sentences: Vec<Range<usize>>,
+    /// Char index of each byte; empty when the text is ASCII (then char index = byte index).
+    char_of_byte: Vec<u32>,
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let char_of_byte = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut map = vec![0u32; text.len() + 1];
+            let mut chars = 0u32;
+            for (byte, ch) in text.char_indices() {
+                for slot in &mut map[byte..byte + ch.len_utf8()] {
+                    *slot = chars;
+                }
+                chars += 1;
+            }
+            map[text.len()] = chars;
+            map
+        };
+        Self {
+            text,
+            sentences: split_sentences(text),
+            char_of_byte,
+        }
+    }
+
+    /// Byte ranges of the sentences, in order, trimmed of surrounding white space.
+    pub fn sentences(&self) -> &[Range<usize>] {
+        &self.sentences
+    }
+
+    /// The sentence text of a sentence range, with hard line breaks folded into spaces.
+    pub fn sentence_text(&self, range: &Range<usize>) -> String {
+        fold_whitespace(&self.text[range.clone()])
+    }
+
+    /// The sentence containing a byte offset (the last one starting at or before it).
+    pub fn sentence_of(&self, byte: usize) -> Range<usize> {
+        let idx = self.sentences.partition_point(|s| s.start <= byte);
+        if idx == 0 {
+            return 0..self.text.len().min(byte.max(1));
+        }
+        self.sentences[idx - 1].clone()
+    }
+
+    /// The char offset of a byte offset.
+    pub fn char_offset(&self, byte: usize) -> usize {
+        if self.char_of_byte.is_empty() {
+            byte
+        } else {
+            self.char_of_byte[byte.min(self.text.len())] as usize
+        }
+    }
+
+    /// Provenance of a byte span: char start, char end, surface text, sentence text.
+    pub fn provenance(&self, span: Range<usize>) -> (usize, usize, String, String) {
+        let sentence = self.sentence_of(span.start);
+        (
+            self.char_offset(span.start),
+            self.char_offset(span.end),
+            fold_whitespace(&self.text[span]),
+            self.sentence_text(&sentence),
+        )
+    }
+}
+
+/// Collapses runs of white space (including hard line breaks) into single spaces.
+pub fn fold_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for ch in s.trim().chars() {
+        if ch.is_whitespace() {
+            pending_space = true;
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Splits text into sentence byte ranges. Boundaries: `.`, `!`, `?` (with closing quotes or
+/// brackets) followed by white space and an upper-case letter, digit or opening quote — unless
+/// the word before the period is a known abbreviation or a single initial; a blank line; a line
+/// break followed by indentation (wire-copy paragraphs); a line with no final punctuation
+/// followed by a blank line (headlines).
+pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            // paragraph break: blank line, or newline + indentation
+            let mut j = i + 1;
+            let mut saw_newline = false;
+            while j < bytes.len()
+                && (bytes[j] == b' ' || bytes[j] == b'\t' || bytes[j] == b'\r' || bytes[j] == b'\n')
+            {
+                if bytes[j] == b'\n' {
+                    saw_newline = true;
+                }
+                j += 1;
+            }
+            let indent = !saw_newline && j - i > 2;
+            if saw_newline || indent {
+                push_trimmed(text, start..i, &mut out);
+                start = j;
+                i = j;
+                continue;
+            }
+        } else if matches!(b, b'.' | b'!' | b'?') {
+            let mut end = i + 1;
+            while end < bytes.len() && matches!(bytes[end], b'"' | b'\'' | b')' | b']') {
+                end += 1;
+            }
+            // closing curly quotes
+            while text[end..].starts_with('\u{201d}') || text[end..].starts_with('\u{2019}') {
+                end += '\u{201d}'.len_utf8();
+            }
+            if end < bytes.len() && bytes[end].is_ascii_whitespace() && is_boundary(text, i, end) {
+                push_trimmed(text, start..end, &mut out);
+                start = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    push_trimmed(text, start..text.len(), &mut out);
+    out
+}
+
+fn is_boundary(text: &str, dot: usize, after: usize) -> bool {
+    let next = text[after..].trim_start();
+    let Some(first) = next.chars().next() else {
+        return true;
+    };
+    let opens = first.is_uppercase()
+        || first.is_ascii_digit()
+        || matches!(first, '"' | '\'' | '(' | '\u{201c}' | '\u{2018}');
+    if !opens {
+        return false;
+    }
+    if text.as_bytes()[dot] != b'.' {
+        return true;
+    }
+    let word_start = text[..dot]
+        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
+        .map_or(0, |p| p + 1);
+    let word = &text[word_start..dot];
+    if word.is_empty() {
+        return true;
+    }
+    // single initial: "J. Smith", "U.S." handled below
+    if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
+        return false;
+    }
+    if ABBREVIATIONS.contains(&word) {
+        // "No." before a number is not a boundary; "No." at the end of a sentence is rare
+        return false;
+    }
+    // dotted acronyms ("U.S.", "U.K.") end a sentence only before a clear sentence opener
+    if word.contains('.')
+        && word
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| c.is_uppercase())
+    {
+        let next_word: String = next.chars().take_while(|c| c.is_alphabetic()).collect();
+        return matches!(
+            next_word.as_str(),
+            "The"
+                | "But"
+                | "He"
+                | "She"
+                | "It"
+                | "They"
+                | "In"
+                | "A"
+                | "This"
+                | "That"
+                | "We"
+                | "However"
+        );
+    }
+    true
+}
+
+fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let slice = &text[range.clone()];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    if lead + trail < slice.len() {
+        out.push(range.start + lead..range.end - trail);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expect: &[&str]) {
+        let got: Vec<&str> = split_sentences(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(got, expect, "sentences of {text:?}");
+    }
+
+    #[test]
+    fn splits_on_terminal_punctuation() {
+        check(
+            "It rose. It fell! Why? Yes.",
+            &["It rose.", "It fell!", "Why?", "Yes."],
+        );
+    }
+
+    #[test]
+    fn keeps_abbreviations_initials_and_decimals() {
+        check(
+            "Mr. Smith met Dr. J. Jones on Jan. 5 at No. 10. Growth was 7.6 pct.",
+            &[
+                "Mr. Smith met Dr. J. Jones on Jan. 5 at No. 10.",
+                "Growth was 7.6 pct.",
+            ],
+        );
+        check(
+            "The U.S. economy grew. The U.S. Treasury said so.",
+            &["The U.S. economy grew.", "The U.S. Treasury said so."],
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_wire_copy_and_headlines() {
+        let text = "CHINA GIVES BUDGET\n\nPEKING, June 16 - The deficit was\n7.05 billion yuan, Tian said.\n    The agency quoted\nTian.";
+        check(
+            text,
+            &[
+                "CHINA GIVES BUDGET",
+                "PEKING, June 16 - The deficit was\n7.05 billion yuan, Tian said.",
+                "The agency quoted\nTian.",
+            ],
+        );
+    }
+
+    #[test]
+    fn quotes_close_sentences() {
+        check(
+            "\"China may have to import,\" he said. \"It will not.\" Then it did.",
+            &[
+                "\"China may have to import,\" he said.",
+                "\"It will not.\"",
+                "Then it did.",
+            ],
+        );
+    }
+
+    #[test]
+    fn char_offsets_of_non_ascii_text() {
+        let doc = Doc::new("£600m – up");
+        assert_eq!(doc.char_offset(2), 1); // after '£' (2 bytes)
+        let (s, e, t, _) = doc.provenance(0..6);
+        assert_eq!((s, e, t.as_str()), (0, 5, "£600m"));
+    }
+}

@@ -1,0 +1,3 @@
+//! `policylens-gateway` (placeholder).
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! `policylens-ingest` (placeholder).
+
+fn main() {}
