@@ -6,6 +6,7 @@ pub mod fact;
 pub mod indicator;
 pub mod names;
 pub mod period;
+pub mod places;
 pub mod quantity;
 pub mod taxonomy;
 pub mod text;
