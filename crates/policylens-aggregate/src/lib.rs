@@ -1,1 +1,41 @@
-//! Service library (placeholder).
+//! The aggregate service: an exactly-once fold of the FACTS stream into documents, facts,
+//! indicator series, entities and attention, kept in redb under `DATA_DIR` and served over NATS
+//! request/reply (`policy.query.<Method>`, queue group `aggregate`).
+//!
+//! Module map: [`store`] (redb: bundles + checkpoint), [`fold`] (decode, batch, commit),
+//! [`state`] (in-memory indexes, incremental per document), [`canonical`] and [`series`]
+//! (series keys, claims, conflicts), [`entities`] and [`attention`] (resolution, counts, dates),
+//! [`facts`] (ListFacts orders), [`query`] and [`cursor`] (handlers, page tokens), [`service`]
+//! (NATS shell).
+
+pub mod attention;
+pub mod canonical;
+pub mod cursor;
+pub mod entities;
+pub mod facts;
+pub mod fold;
+pub mod query;
+pub mod series;
+pub mod service;
+pub mod state;
+pub mod store;
+
+use std::path::PathBuf;
+
+use policylens_runtime::NatsArgs;
+use policylens_runtime::streams::StreamLimits;
+
+pub use service::run;
+
+/// The aggregate's configuration, parsed once at start-up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub nats: NatsArgs,
+    /// Where the redb state lives (one directory per replica).
+    pub data_dir: PathBuf,
+    pub limits: StreamLimits,
+    /// Names this replica in logs and its NATS connection.
+    pub replica_id: String,
+    /// Most FACTS messages committed in one transaction.
+    pub max_batch: usize,
+}

@@ -1,0 +1,228 @@
+//! The fact index behind ListFacts: every fact of every document in three sort orders (document,
+//! newest, period), each a map from a stable sort key to the fact, updated per document.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use policylens_proto::v1::{Fact, FactKind, FactOrder, fact};
+
+use crate::series;
+
+/// A sort key: (primary, doc_id, position). The primary is empty (document order), the inverted
+/// document date (newest first) or the period's start (period order).
+pub type SortKey = (String, String, u32);
+
+/// Sorts after every period start.
+pub const NO_PERIOD: &str = "~";
+
+/// One fact with what filters need.
+#[derive(Debug)]
+pub struct FactRow {
+    pub fact: Fact,
+    pub kind: FactKind,
+    pub doc_id: String,
+    pub position: u32,
+    pub period_key: String,
+    pub sentence_lower: String,
+    /// Lowercased entity name, speaker, indicator metric and canonical metric.
+    pub names_lower: Vec<String>,
+    pub entity_id: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct FactIndex {
+    by_document: BTreeMap<SortKey, Arc<FactRow>>,
+    by_newest: BTreeMap<SortKey, Arc<FactRow>>,
+    by_period: BTreeMap<SortKey, Arc<FactRow>>,
+}
+
+pub fn fact_kind(fact: &Fact) -> FactKind {
+    match &fact.kind {
+        Some(fact::Kind::Quantity(_)) => FactKind::Quantity,
+        Some(fact::Kind::Indicator(_)) => FactKind::Indicator,
+        Some(fact::Kind::Actor(_)) => FactKind::Actor,
+        Some(fact::Kind::Organization(_)) => FactKind::Organization,
+        Some(fact::Kind::Initiative(_)) => FactKind::Initiative,
+        Some(fact::Kind::Sector(_)) => FactKind::Sector,
+        Some(fact::Kind::Quote(_)) => FactKind::Quote,
+        None => FactKind::Unspecified,
+    }
+}
+
+/// The sortable start of a period: "2014" → "2014", "2004-Q4" → "2004-10", "2005-01" →
+/// "2005-01", "H1 2005"-style or unknown text → `None`; "1987/88" and "2021-2025" start at their
+/// first year.
+pub fn period_start(period: &str) -> Option<String> {
+    let p = period.trim();
+    let year = p.get(..4).filter(|y| y.chars().all(|c| c.is_ascii_digit()))?;
+    let rest = &p[4..];
+    let month = if let Some(q) = rest.strip_prefix("-Q") {
+        match q {
+            "1" => Some(1),
+            "2" => Some(4),
+            "3" => Some(7),
+            "4" => Some(10),
+            _ => return None,
+        }
+    } else if let Some(h) = rest.strip_prefix("-H") {
+        match h {
+            "1" => Some(1),
+            "2" => Some(7),
+            _ => return None,
+        }
+    } else if let Some(m) = rest.strip_prefix('-').filter(|m| m.len() == 2) {
+        let m: u8 = m.parse().ok()?;
+        if !(1..=12).contains(&m) {
+            return None;
+        }
+        Some(m)
+    } else {
+        None
+    };
+    Some(match month {
+        Some(m) => format!("{year}-{m:02}"),
+        None => year.to_string(),
+    })
+}
+
+/// The first period start after `period` (exclusive upper bound of an inclusive `period_to`).
+pub fn period_end_exclusive(period: &str) -> Option<String> {
+    let start = period_start(period)?;
+    let year: i32 = start[..4].parse().ok()?;
+    if start.len() == 4 {
+        return Some(format!("{:04}", year + 1));
+    }
+    let month: u8 = start[5..7].parse().ok()?;
+    let span = if period.contains("-Q") {
+        3
+    } else if period.contains("-H") {
+        6
+    } else {
+        1
+    };
+    let next = month + span;
+    Some(if next > 12 {
+        format!("{:04}-{:02}", year + 1, next - 12)
+    } else {
+        format!("{year:04}-{next:02}")
+    })
+}
+
+fn newest_primary(date_ms: i64) -> String {
+    format!("{:040}", (i64::MAX as i128 - date_ms as i128) as u128)
+}
+
+impl FactIndex {
+    /// Indexes a document's facts.
+    pub fn add_doc(
+        &mut self,
+        doc_id: &str,
+        date_ms: i64,
+        facts: &[Fact],
+        entity_ids: &BTreeMap<usize, String>,
+    ) {
+        for (position, fact) in facts.iter().enumerate() {
+            let row = Arc::new(row(doc_id, position, fact, entity_ids.get(&position)));
+            let position = position as u32;
+            let doc = doc_id.to_string();
+            self.by_period.insert(
+                (row.period_key.clone(), doc.clone(), position),
+                row.clone(),
+            );
+            self.by_newest.insert(
+                (newest_primary(date_ms), doc.clone(), position),
+                row.clone(),
+            );
+            self.by_document.insert((String::new(), doc, position), row);
+        }
+    }
+
+    /// Removes a document's facts (as indexed with the same date).
+    pub fn remove_doc(&mut self, doc_id: &str, date_ms: i64, facts: &[Fact]) {
+        for (position, fact) in facts.iter().enumerate() {
+            let period = fact_period_key(fact);
+            let position = position as u32;
+            let doc = doc_id.to_string();
+            self.by_period.remove(&(period, doc.clone(), position));
+            self.by_newest
+                .remove(&(newest_primary(date_ms), doc.clone(), position));
+            self.by_document.remove(&(String::new(), doc, position));
+        }
+    }
+
+    /// The facts in an order.
+    pub fn ordered(&self, order: FactOrder) -> &BTreeMap<SortKey, Arc<FactRow>> {
+        match order {
+            FactOrder::Newest => &self.by_newest,
+            FactOrder::Period => &self.by_period,
+            FactOrder::Document | FactOrder::Unspecified => &self.by_document,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_document.len()
+    }
+}
+
+fn fact_period_key(fact: &Fact) -> String {
+    match &fact.kind {
+        Some(fact::Kind::Indicator(ind)) => {
+            period_start(&ind.period).unwrap_or_else(|| NO_PERIOD.to_string())
+        }
+        _ => NO_PERIOD.to_string(),
+    }
+}
+
+fn row(doc_id: &str, position: usize, fact: &Fact, entity_id: Option<&String>) -> FactRow {
+    let mut names = Vec::new();
+    match &fact.kind {
+        Some(fact::Kind::Indicator(_)) => {
+            if let Some(fact::Kind::Indicator(ind)) = &fact.kind {
+                names.push(ind.metric.trim().to_lowercase());
+            }
+            if let Some((key, _, _)) = series::indicator_key(fact) {
+                names.push(key.metric);
+            }
+        }
+        Some(fact::Kind::Actor(a)) => names.push(a.name.trim().to_lowercase()),
+        Some(fact::Kind::Organization(o)) => names.push(o.name.trim().to_lowercase()),
+        Some(fact::Kind::Initiative(i)) => names.push(i.name.trim().to_lowercase()),
+        Some(fact::Kind::Sector(s)) => names.push(s.name.trim().to_lowercase()),
+        Some(fact::Kind::Quote(q)) => names.push(q.speaker.trim().to_lowercase()),
+        Some(fact::Kind::Quantity(_)) | None => {}
+    }
+    FactRow {
+        kind: fact_kind(fact),
+        doc_id: doc_id.to_string(),
+        position: position as u32,
+        period_key: fact_period_key(fact),
+        sentence_lower: fact
+            .provenance
+            .as_ref()
+            .map(|p| p.sentence.to_lowercase())
+            .unwrap_or_default(),
+        names_lower: names,
+        entity_id: entity_id.cloned(),
+        fact: fact.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_starts_and_ends() {
+        assert_eq!(period_start("2014").as_deref(), Some("2014"));
+        assert_eq!(period_start("2004-Q4").as_deref(), Some("2004-10"));
+        assert_eq!(period_start("2005-01").as_deref(), Some("2005-01"));
+        assert_eq!(period_start("1987/88").as_deref(), Some("1987"));
+        assert_eq!(period_start("2021-2025").as_deref(), Some("2021"));
+        assert_eq!(period_start("soon"), None);
+        assert_eq!(period_end_exclusive("2014").as_deref(), Some("2015"));
+        assert_eq!(period_end_exclusive("2004-Q4").as_deref(), Some("2005-01"));
+        assert_eq!(period_end_exclusive("2005-01").as_deref(), Some("2005-02"));
+        assert!(newest_primary(2) < newest_primary(1));
+        assert!(newest_primary(1) < newest_primary(-5));
+    }
+}

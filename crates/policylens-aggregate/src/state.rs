@@ -1,0 +1,178 @@
+//! The in-memory query state: documents, facts, series and entities, updated incrementally per
+//! applied bundle (the old version of a document is subtracted, the new one added). Every derived
+//! view depends only on the set of applied documents, never on their arrival order, so a rebuild
+//! from redb or from FACTS gives exactly the same answers.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+use policylens_proto::v1::{DocumentSummary, Fact, FactBundle};
+
+use crate::attention;
+use crate::entities::{self, EntityIndex};
+use crate::facts::FactIndex;
+use crate::series::SeriesIndex;
+
+/// One applied document.
+#[derive(Debug, Clone)]
+pub struct DocEntry {
+    /// Without the body (read from the store on demand).
+    pub summary: DocumentSummary,
+    pub date_ms: i64,
+    pub day: i32,
+    pub bundle_hash: [u8; 32],
+    pub facts: Vec<Fact>,
+    /// Entities mentioned, for co-mentions.
+    pub entity_ids: BTreeSet<String>,
+}
+
+/// What to do with an incoming bundle for a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// New document, newer extractor version, or same version with different content.
+    Apply,
+    /// Same extractor version and the same bundle bytes: already applied.
+    Unchanged,
+    /// An older extractor version than the applied one.
+    Stale { applied_version: String },
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub docs: BTreeMap<String, DocEntry>,
+    pub series: SeriesIndex,
+    pub entities: EntityIndex,
+    pub facts: FactIndex,
+}
+
+/// Compares semantic versions numerically ("1.10.0" > "1.9.2"; "1.2.0-beta" < "1.2.0");
+/// non-numeric components compare as text.
+pub fn compare_versions(a: &str, b: &str) -> Ordering {
+    fn split(v: &str) -> (Vec<&str>, Option<&str>) {
+        let v = v.trim().trim_start_matches('v');
+        let v = v.split('+').next().unwrap_or(v);
+        let (core, pre) = match v.split_once('-') {
+            Some((core, pre)) => (core, Some(pre)),
+            None => (v, None),
+        };
+        (core.split('.').collect(), pre)
+    }
+    fn component(a: &str, b: &str) -> Ordering {
+        match (a.parse::<u64>(), b.parse::<u64>()) {
+            (Ok(x), Ok(y)) => x.cmp(&y),
+            _ => a.cmp(b),
+        }
+    }
+    let (core_a, pre_a) = split(a);
+    let (core_b, pre_b) = split(b);
+    for i in 0..core_a.len().max(core_b.len()) {
+        let ord = component(core_a.get(i).unwrap_or(&"0"), core_b.get(i).unwrap_or(&"0"));
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    match (pre_a, pre_b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (Some(x), Some(y)) => {
+            let (xs, ys): (Vec<&str>, Vec<&str>) = (x.split('.').collect(), y.split('.').collect());
+            for i in 0..xs.len().max(ys.len()) {
+                match (xs.get(i), ys.get(i)) {
+                    (Some(p), Some(q)) => {
+                        let ord = component(p, q);
+                        if ord != Ordering::Equal {
+                            return ord;
+                        }
+                    }
+                    (Some(_), None) => return Ordering::Greater,
+                    (None, Some(_)) => return Ordering::Less,
+                    (None, None) => break,
+                }
+            }
+            Ordering::Equal
+        }
+    }
+}
+
+impl State {
+    /// Decides whether a bundle changes the state.
+    pub fn decide(&self, doc_id: &str, extractor_version: &str, bundle_hash: &[u8; 32]) -> Decision {
+        let Some(current) = self.docs.get(doc_id) else {
+            return Decision::Apply;
+        };
+        match compare_versions(extractor_version, &current.summary.extractor_version) {
+            Ordering::Less => Decision::Stale {
+                applied_version: current.summary.extractor_version.clone(),
+            },
+            Ordering::Equal if &current.bundle_hash == bundle_hash => Decision::Unchanged,
+            _ => Decision::Apply,
+        }
+    }
+
+    /// Replaces the document's facts with the bundle's; returns the ids of the series changed.
+    /// The bundle must carry a document with a non-empty id.
+    pub fn apply(&mut self, mut bundle: FactBundle, bundle_hash: [u8; 32]) -> BTreeSet<String> {
+        let document = bundle.document.take().unwrap_or_default();
+        let doc_id = document.doc_id.clone();
+        let mut series_ids = BTreeSet::new();
+        let mut entity_ids = BTreeSet::new();
+        if let Some(old) = self.docs.remove(&doc_id) {
+            series_ids.extend(self.series.remove_doc(&doc_id, &old.facts));
+            let mentions = entities::resolve(&old.facts);
+            entity_ids.extend(self.entities.apply_doc(&doc_id, old.day, &mentions, false));
+            self.facts.remove_doc(&doc_id, old.date_ms, &old.facts);
+        }
+        let date_ms = attention::document_date_ms(&document.published_at, document.ingested_at_ms);
+        let day = attention::julian_day(date_ms);
+        let mentions = entities::resolve(&bundle.facts);
+        let new_entities = self.entities.apply_doc(&doc_id, day, &mentions, true);
+        entity_ids.extend(new_entities.iter().cloned());
+        let by_fact: BTreeMap<usize, String> =
+            mentions.iter().map(|m| (m.fact_index, m.id())).collect();
+        self.facts.add_doc(&doc_id, date_ms, &bundle.facts, &by_fact);
+        series_ids.extend(self.series.add_doc(&doc_id, &bundle.facts));
+        let summary = DocumentSummary {
+            doc_id: doc_id.clone(),
+            title: document.title,
+            url: document.url,
+            source: document.source,
+            published_at: document.published_at,
+            language: document.language,
+            extractor_version: bundle.extractor_version,
+            fact_count: bundle.facts.len() as u32,
+            ingested_at_ms: document.ingested_at_ms,
+            content_hash: document.content_hash,
+            body: String::new(),
+        };
+        self.docs.insert(
+            doc_id,
+            DocEntry {
+                summary,
+                date_ms,
+                day,
+                bundle_hash,
+                facts: bundle.facts,
+                entity_ids: new_entities,
+            },
+        );
+        self.series.refresh(&series_ids, &self.docs);
+        self.entities.refresh(&entity_ids);
+        series_ids
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_numerically() {
+        assert_eq!(compare_versions("1.10.0", "1.9.2"), Ordering::Greater);
+        assert_eq!(compare_versions("0.2.0", "0.2.0"), Ordering::Equal);
+        assert_eq!(compare_versions("0.2", "0.2.0"), Ordering::Equal);
+        assert_eq!(compare_versions("1.2.0-beta", "1.2.0"), Ordering::Less);
+        assert_eq!(compare_versions("1.2.0-beta.2", "1.2.0-beta.10"), Ordering::Less);
+        assert_eq!(compare_versions("v2.0.0", "1.99.99"), Ordering::Greater);
+    }
+}
