@@ -1,1 +1,170 @@
-//! Service library (placeholder).
+//! The ingest service: a durable pull consumer on the INGEST stream (which captures core-NATS
+//! publishes onto `policy.ingest`), normalising each payload into a `policylens.v1.Document` on
+//! DOCS and dead-lettering bad input onto `policy.dlq.ingest`.
+//!
+//! Guarantees: a message is acked only after its document is stored in DOCS (or its dead letter
+//! in DLQ); transient failures are naked with a growing delay, so nothing is lost; a bad message
+//! never blocks the ones behind it. The same content is one document: DOCS de-duplicates by
+//! `Nats-Msg-Id` inside the stream's window, and the [`SEEN_BUCKET`] key-value bucket keeps
+//! duplicates published later out of DOCS.
+
+mod config;
+mod headers;
+mod process;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use async_nats::jetstream::{self, consumer, kv};
+use futures::StreamExt as _;
+use policylens_normalize::Limits;
+use policylens_proto::subjects;
+use policylens_runtime::streams;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+
+pub use config::Config;
+
+/// Key-value bucket of documents already published onto DOCS: key = hash of the doc id, value =
+/// the content hash of the body published.
+pub const SEEN_BUCKET: &str = "INGEST_SEEN";
+
+/// How long to wait for in-flight messages at shutdown.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+/// Runs the ingest service until `shutdown` is cancelled, then stops pulling, finishes the
+/// messages in flight and drains the connection.
+pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<()> {
+    config
+        .validate()
+        .map_err(anyhow::Error::msg)
+        .context("invalid configuration")?;
+    let client = policylens_runtime::connect(&config.nats, "policylens-ingest").await?;
+    let js = jetstream::new(client.clone());
+    streams::ensure_streams(&js, &config.streams).await?;
+    let seen = js
+        .create_or_update_key_value(kv::Config {
+            bucket: SEEN_BUCKET.to_string(),
+            description: "documents ingest has published onto DOCS".to_string(),
+            history: 1,
+            max_age: config.seen_ttl,
+            storage: jetstream::stream::StorageType::File,
+            num_replicas: config.streams.replicas,
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!(e))
+        .context("failed to create or update the seen-document bucket")?;
+    let consumer: consumer::PullConsumer = js
+        .create_consumer_on_stream(
+            consumer::pull::Config {
+                durable_name: Some(subjects::INGEST_CONSUMER.to_string()),
+                description: Some("the ingest service".to_string()),
+                ack_policy: consumer::AckPolicy::Explicit,
+                ack_wait: config.ack_wait,
+                filter_subject: subjects::INGEST.to_string(),
+                ..Default::default()
+            },
+            subjects::INGEST_STREAM,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!(e))
+        .context("failed to create or update the ingest consumer")?;
+
+    let context = Arc::new(process::Context {
+        js,
+        seen,
+        limits: Limits {
+            max_bytes: config.max_doc_bytes,
+        },
+        max_msg_bytes: usize::try_from(config.streams.max_msg_bytes).unwrap_or(usize::MAX),
+    });
+    info!(
+        nats_url = %config.nats.nats_url,
+        max_doc_bytes = config.max_doc_bytes,
+        concurrency = config.concurrency,
+        "ingest is consuming {}",
+        subjects::INGEST
+    );
+    let result = consume(&consumer, context, config.concurrency, &shutdown).await;
+    if let Err(e) = client.drain().await {
+        warn!(error = %e, "failed to drain the NATS connection");
+    }
+    info!("ingest stopped");
+    result
+}
+
+/// Pulls messages and handles up to `concurrency` of them at once until shutdown.
+async fn consume(
+    consumer: &consumer::PullConsumer,
+    context: Arc<process::Context>,
+    concurrency: usize,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<()> {
+    let mut messages = consumer
+        .stream()
+        .max_messages_per_batch(concurrency)
+        .heartbeat(Duration::from_secs(5))
+        .expires(Duration::from_secs(30))
+        .messages()
+        .await
+        .map_err(|e| anyhow::anyhow!(e))
+        .context("failed to start pulling from the ingest consumer")?;
+    let permits = Arc::new(Semaphore::new(concurrency));
+    let mut tasks = JoinSet::new();
+    loop {
+        let permit = tokio::select! {
+            () = shutdown.cancelled() => break,
+            permit = permits.clone().acquire_owned() => permit.context("the task limiter closed")?,
+        };
+        let next = tokio::select! {
+            () = shutdown.cancelled() => break,
+            next = messages.next() => next,
+        };
+        match next {
+            Some(Ok(message)) => {
+                let context = context.clone();
+                tasks.spawn(async move {
+                    process::handle(&context, message).await;
+                    drop(permit);
+                });
+            }
+            Some(Err(e)) => {
+                warn!(error = %e, "pulling from the ingest consumer failed; retrying");
+                tokio::select! {
+                    () = shutdown.cancelled() => break,
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
+            }
+            None => {
+                warn!("the ingest consumer's message stream ended");
+                break;
+            }
+        }
+        while let Some(done) = tasks.try_join_next() {
+            if let Err(e) = done {
+                warn!(error = %e, "a message task failed");
+            }
+        }
+    }
+    // Stop pulling; messages already buffered but not started are redelivered after ack_wait.
+    drop(messages);
+    info!(
+        in_flight = tasks.len(),
+        "shutting down: finishing messages in flight"
+    );
+    let finish = async {
+        while let Some(done) = tasks.join_next().await {
+            if let Err(e) = done {
+                warn!(error = %e, "a message task failed");
+            }
+        }
+    };
+    if tokio::time::timeout(SHUTDOWN_GRACE, finish).await.is_err() {
+        warn!("messages still in flight after {SHUTDOWN_GRACE:?}; they will be redelivered");
+    }
+    Ok(())
+}
