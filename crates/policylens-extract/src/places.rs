@@ -1,12 +1,96 @@
-//! Places (countries, regions, provinces, demonyms) and their canonical names, used for
-//! jurisdictions and to keep places out of organisations.
-//! (Owner: numbers helper — placeholder.)
+//! Places (countries, regions, provinces, cities, demonyms) and their canonical names, read from
+//! `data/places.txt`; used for jurisdictions and to keep places out of organisations.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+const PLACES: &str = include_str!("../data/places.txt");
+
+struct Gazetteer {
+    canonical: BTreeMap<&'static str, &'static str>,
+    aliases: Vec<&'static str>,
+    matcher: AhoCorasick,
+}
+
+static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
+    let mut canonical = BTreeMap::new();
+    for line in PLACES.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut names = line.split('|').map(str::trim).filter(|n| !n.is_empty());
+        let Some(first) = names.next() else { continue };
+        canonical.insert(first, first);
+        for alias in names {
+            canonical.entry(alias).or_insert(first);
+        }
+    }
+    let aliases: Vec<&'static str> = canonical.keys().copied().collect();
+    let matcher = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&aliases)
+        .expect("place names form a valid automaton");
+    Gazetteer {
+        canonical,
+        aliases,
+        matcher,
+    }
+});
 
 /// The canonical name of a place or demonym ("U.S." → "United States", "Chinese" → "China").
 pub fn canonical(name: &str) -> Option<&'static str> {
-    match name {
-        "China" | "Chinese" => Some("China"),
-        "US" | "U.S." | "United States" | "America" | "American" => Some("United States"),
-        _ => None,
+    let name = name.trim();
+    let name = name.strip_suffix("'s").unwrap_or(name);
+    GAZETTEER.canonical.get(name).copied()
+}
+
+/// Every place named in `text` as a whole word, with its byte range and canonical name.
+pub fn find(text: &str) -> Vec<(Range<usize>, &'static str)> {
+    let gazetteer = &*GAZETTEER;
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for m in gazetteer.matcher.find_iter(text) {
+        let before_ok = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric();
+        let after_ok = m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric();
+        if before_ok && after_ok {
+            let alias = gazetteer.aliases[m.pattern().as_usize()];
+            out.push((m.range(), gazetteer.canonical[alias]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_names_and_demonyms() {
+        for (name, expect) in [
+            ("China", Some("China")),
+            ("Chinese", Some("China")),
+            ("U.S.", Some("United States")),
+            ("US", Some("United States")),
+            ("China's", Some("China")),
+            ("Venezuelan", Some("Venezuela")),
+            ("Peking", Some("Beijing")),
+            ("Reuters", None),
+            ("Bank", None),
+        ] {
+            assert_eq!(canonical(name), expect, "{name}");
+        }
+    }
+
+    #[test]
+    fn finds_whole_words_only() {
+        let found: Vec<&str> = find("US exports to China; USAir and Chinatown; Guangdong.")
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(found, ["United States", "China", "Guangdong"]);
     }
 }
