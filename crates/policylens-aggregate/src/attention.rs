@@ -86,7 +86,10 @@ mod tests {
     fn dates_parse_and_fall_back() {
         let day = document_date_ms("2005-01-17", 0);
         assert_eq!(day, 1_105_920_000_000);
-        assert_eq!(document_date_ms("2005-01-17T10:00:00Z", 0), day + 36_000_000);
+        assert_eq!(
+            document_date_ms("2005-01-17T10:00:00Z", 0),
+            day + 36_000_000
+        );
         assert_eq!(document_date_ms("sometime", 42), 42);
         assert_eq!(document_date_ms("", 42), 42);
         assert_eq!(
@@ -98,10 +101,17 @@ mod tests {
     #[test]
     fn buckets_roll_up_by_granularity() {
         let d = |s: &str| parse_date(s).unwrap().to_julian_day();
-        let days = BTreeMap::from([(d("2005-01-17"), 2), (d("2005-01-18"), 1), (d("2005-02-01"), 4)]);
+        let days = BTreeMap::from([
+            (d("2005-01-17"), 2),
+            (d("2005-01-18"), 1),
+            (d("2005-02-01"), 4),
+        ]);
         let month = buckets(&days, Granularity::Unspecified, None, None);
         assert_eq!(month.len(), 2);
-        assert_eq!((month[0].period.as_str(), month[0].documents), ("2005-01", 3));
+        assert_eq!(
+            (month[0].period.as_str(), month[0].documents),
+            ("2005-01", 3)
+        );
         let week = buckets(&days, Granularity::Week, None, None);
         assert_eq!(week[0].period, "2005-W03");
         assert_eq!(week[0].documents, 3);

@@ -327,7 +327,11 @@ mod tests {
 
     #[test]
     fn share_of_gdp_variants_merge() {
-        let expected = key("GDP share of strategic emerging industries", "China", "percent");
+        let expected = key(
+            "GDP share of strategic emerging industries",
+            "China",
+            "percent",
+        );
         assert_eq!(expected.metric, "strategic emerging industry share gdp");
         for variant in [
             "share of strategic emerging industries in GDP",
@@ -342,10 +346,17 @@ mod tests {
         }
         // the jurisdiction is taken from the metric when the indicator has none
         assert_eq!(
-            key("strategic emerging industries accounted for 13.4% of China's GDP", "", "%"),
+            key(
+                "strategic emerging industries accounted for 13.4% of China's GDP",
+                "",
+                "%"
+            ),
             expected
         );
-        assert_eq!(expected.id(), key(&expected.metric, "china", "percent").id());
+        assert_eq!(
+            expected.id(),
+            key(&expected.metric, "china", "percent").id()
+        );
     }
 
     #[test]

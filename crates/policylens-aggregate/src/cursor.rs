@@ -31,7 +31,9 @@ pub fn decode(token: &str, tag: &str, count: usize) -> Result<Option<Vec<String>
     }
     let bytes = (0..token.len())
         .step_by(2)
-        .map(|i| u8::from_str_radix(token.get(i..i + 2).ok_or_else(invalid)?, 16).map_err(|_| invalid()))
+        .map(|i| {
+            u8::from_str_radix(token.get(i..i + 2).ok_or_else(invalid)?, 16).map_err(|_| invalid())
+        })
         .collect::<Result<Vec<u8>, _>>()?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let mut parts = text.split(SEPARATOR);

@@ -338,7 +338,10 @@ impl EntityIndex {
 
     /// The documents mentioning an entity.
     pub fn docs(&self, id: &str) -> impl Iterator<Item = &String> {
-        self.entities.get(id).into_iter().flat_map(|s| s.docs.keys())
+        self.entities
+            .get(id)
+            .into_iter()
+            .flat_map(|s| s.docs.keys())
     }
 
     pub fn len(&self) -> usize {

@@ -54,7 +54,9 @@ pub fn fact_kind(fact: &Fact) -> FactKind {
 /// first year.
 pub fn period_start(period: &str) -> Option<String> {
     let p = period.trim();
-    let year = p.get(..4).filter(|y| y.chars().all(|c| c.is_ascii_digit()))?;
+    let year = p
+        .get(..4)
+        .filter(|y| y.chars().all(|c| c.is_ascii_digit()))?;
     let rest = &p[4..];
     let month = if let Some(q) = rest.strip_prefix("-Q") {
         match q {
@@ -125,10 +127,8 @@ impl FactIndex {
             let row = Arc::new(row(doc_id, position, fact, entity_ids.get(&position)));
             let position = position as u32;
             let doc = doc_id.to_string();
-            self.by_period.insert(
-                (row.period_key.clone(), doc.clone(), position),
-                row.clone(),
-            );
+            self.by_period
+                .insert((row.period_key.clone(), doc.clone(), position), row.clone());
             self.by_newest.insert(
                 (newest_primary(date_ms), doc.clone(), position),
                 row.clone(),

@@ -2,13 +2,14 @@
 //! state and commits their documents with the new checkpoint in one redb transaction; rebuilds the
 //! in-memory state from redb at start-up.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use policylens_proto::v1::{AppliedEvent, FactBundle};
 use prost::Message as _;
 
-use crate::state::{Decision, State};
+use crate::state::{self, Decision, State};
 use crate::store::{Store, StoreError, StoredDoc};
 
 #[derive(Debug, thiserror::Error)]
@@ -35,8 +36,8 @@ pub struct Decoded {
 
 /// Decodes a FACTS payload; the error is the dead-letter detail.
 pub fn decode(seq: u64, payload: &[u8]) -> Result<Decoded, String> {
-    let bundle = FactBundle::decode(payload)
-        .map_err(|e| format!("fact bundle does not decode: {e}"))?;
+    let bundle =
+        FactBundle::decode(payload).map_err(|e| format!("fact bundle does not decode: {e}"))?;
     let doc_id = bundle.document.as_ref().map_or("", |d| d.doc_id.as_str());
     if doc_id.trim().is_empty() {
         return Err("fact bundle has no document id".to_string());
@@ -53,8 +54,13 @@ pub fn decode(seq: u64, payload: &[u8]) -> Result<Decoded, String> {
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Applied(Box<AppliedEvent>),
-    Unchanged { doc_id: String },
-    Stale { doc_id: String, applied_version: String },
+    Unchanged {
+        doc_id: String,
+    },
+    Stale {
+        doc_id: String,
+        applied_version: String,
+    },
 }
 
 /// The redb store and the in-memory state it backs.
@@ -110,9 +116,10 @@ impl Folder {
     }
 
     /// Applies decoded bundles in order and commits them with `checkpoint` (the highest sequence
-    /// of the batch, undecodable messages included) in one transaction. If the commit fails the
-    /// in-memory state is ahead of redb: the caller must stop (a restart rebuilds from redb and
-    /// re-reads FACTS from the checkpoint).
+    /// of the batch, undecodable messages included) in one transaction, then updates the
+    /// in-memory state, so queries never see a document the store does not hold yet. If the
+    /// commit fails nothing changed: the caller stops, and a restart re-reads FACTS from the
+    /// checkpoint.
     pub fn apply_batch(
         &mut self,
         batch: Vec<Decoded>,
@@ -120,13 +127,25 @@ impl Folder {
     ) -> Result<Vec<Outcome>, FoldError> {
         let mut outcomes = Vec::with_capacity(batch.len());
         let mut writes = Vec::new();
+        let mut to_apply = Vec::new();
         {
-            let mut state = self.state.write().map_err(|_| FoldError::Poisoned)?;
+            let state = self.read()?;
+            // decisions against the state plus the bundles earlier in this batch
+            let mut pending: HashMap<String, (String, [u8; 32])> = HashMap::new();
             for decoded in batch {
-                let document = decoded.bundle.document.as_ref();
-                let doc_id = document.map(|d| d.doc_id.clone()).unwrap_or_default();
-                let decision =
-                    state.decide(&doc_id, &decoded.bundle.extractor_version, &decoded.bundle_hash);
+                let doc_id = decoded
+                    .bundle
+                    .document
+                    .as_ref()
+                    .map(|d| d.doc_id.clone())
+                    .unwrap_or_default();
+                let version = &decoded.bundle.extractor_version;
+                let decision = match pending.get(&doc_id) {
+                    Some((v, h)) => {
+                        state::decide(Some((v.as_str(), h)), version, &decoded.bundle_hash)
+                    }
+                    None => state.decide(&doc_id, version, &decoded.bundle_hash),
+                };
                 match decision {
                     Decision::Unchanged => outcomes.push(Outcome::Unchanged { doc_id }),
                     Decision::Stale { applied_version } => outcomes.push(Outcome::Stale {
@@ -134,30 +153,39 @@ impl Folder {
                         applied_version,
                     }),
                     Decision::Apply => {
-                        let facts = decoded.bundle.facts.clone();
-                        let series_ids = state.apply(decoded.bundle, decoded.bundle_hash);
-                        let summary = state
-                            .docs
-                            .get(&doc_id)
-                            .map(|d| d.summary.clone())
-                            .unwrap_or_default();
-                        outcomes.push(Outcome::Applied(Box::new(AppliedEvent {
-                            facts_seq: decoded.seq,
-                            document: Some(summary),
-                            facts,
-                            series_ids: series_ids.into_iter().collect(),
-                        })));
+                        pending.insert(doc_id.clone(), (version.clone(), decoded.bundle_hash));
                         writes.push(StoredDoc {
                             doc_id,
                             bundle_hash: decoded.bundle_hash,
-                            bundle: decoded.raw,
+                            bundle: decoded.raw.clone(),
                         });
+                        // placeholder, replaced by the event once applied
+                        outcomes.push(Outcome::Applied(Box::default()));
+                        to_apply.push((outcomes.len() - 1, decoded));
                     }
                 }
             }
         }
         self.store.commit(&writes, checkpoint)?;
         self.checkpoint = checkpoint;
+        let mut state = self.state.write().map_err(|_| FoldError::Poisoned)?;
+        for (index, decoded) in to_apply {
+            let doc_id = decoded
+                .bundle
+                .document
+                .as_ref()
+                .map(|d| d.doc_id.clone())
+                .unwrap_or_default();
+            let facts = decoded.bundle.facts.clone();
+            let series_ids = state.apply(decoded.bundle, decoded.bundle_hash);
+            let summary = state.docs.get(&doc_id).map(|d| d.summary.clone());
+            outcomes[index] = Outcome::Applied(Box::new(AppliedEvent {
+                facts_seq: decoded.seq,
+                document: summary,
+                facts,
+                series_ids: series_ids.into_iter().collect(),
+            }));
+        }
         Ok(outcomes)
     }
 

@@ -110,7 +110,10 @@ pub fn get_document(
     })
 }
 
-pub fn list_facts(request: ListFactsRequest, state: &State) -> Result<ListFactsResponse, QueryError> {
+pub fn list_facts(
+    request: ListFactsRequest,
+    state: &State,
+) -> Result<ListFactsResponse, QueryError> {
     let size = page_size(request.page_size)?;
     let order = FactOrder::try_from(request.order)
         .map_err(|_| invalid(format!("unknown order {}", request.order)))?;
@@ -168,7 +171,10 @@ pub fn list_facts(request: ListFactsRequest, state: &State) -> Result<ListFactsR
         }
         if !entity.is_empty()
             && !row.names_lower.iter().any(|n| *n == entity)
-            && !row.entity_id.as_ref().is_some_and(|id| entity_ids.contains(id))
+            && !row
+                .entity_id
+                .as_ref()
+                .is_some_and(|id| entity_ids.contains(id))
         {
             return false;
         }
@@ -239,7 +245,9 @@ pub fn list_series(
                 let canonical_metric = state.series.canonical_metric(&s.id).unwrap_or_default();
                 let hit = s.metric.to_lowercase().contains(&metric)
                     || canonical_metric.contains(&metric)
-                    || s.surface_forms.iter().any(|f| f.to_lowercase().contains(&metric));
+                    || s.surface_forms
+                        .iter()
+                        .any(|f| f.to_lowercase().contains(&metric));
                 if !hit {
                     return false;
                 }
@@ -394,7 +402,9 @@ pub fn get_attention(
         .collect();
     co_mentions.sort_by(|a, b| {
         let name = |c: &CoMention| c.entity.as_ref().map(|e| e.name.to_lowercase());
-        b.documents.cmp(&a.documents).then_with(|| name(a).cmp(&name(b)))
+        b.documents
+            .cmp(&a.documents)
+            .then_with(|| name(a).cmp(&name(b)))
     });
     co_mentions.truncate(MAX_CO_MENTIONS);
     Ok(GetAttentionResponse {

@@ -351,7 +351,10 @@ fn mark_duplicates(sources: &mut [Source<'_>]) {
 fn point_source(source: &Source<'_>) -> PointSource {
     PointSource {
         doc_id: source.doc_id.to_string(),
-        title: source.doc.map(|d| d.summary.title.clone()).unwrap_or_default(),
+        title: source
+            .doc
+            .map(|d| d.summary.title.clone())
+            .unwrap_or_default(),
         published_at: source
             .doc
             .map(|d| d.summary.published_at.clone())
@@ -429,12 +432,32 @@ fn compatible(a: &Claim, b: &Claim) -> bool {
         (Point { value, tolerance }, Lower { value: low, strict })
         | (Lower { value: low, strict }, Point { value, tolerance }) => {
             let high_end = value + tolerance * value.abs();
-            if strict { high_end > low } else { high_end >= low }
+            if strict {
+                high_end > low
+            } else {
+                high_end >= low
+            }
         }
-        (Point { value, tolerance }, Upper { value: high, strict })
-        | (Upper { value: high, strict }, Point { value, tolerance }) => {
+        (
+            Point { value, tolerance },
+            Upper {
+                value: high,
+                strict,
+            },
+        )
+        | (
+            Upper {
+                value: high,
+                strict,
+            },
+            Point { value, tolerance },
+        ) => {
             let low_end = value - tolerance * value.abs();
-            if strict { low_end < high } else { low_end <= high }
+            if strict {
+                low_end < high
+            } else {
+                low_end <= high
+            }
         }
         (Lower { .. }, Lower { .. }) | (Upper { .. }, Upper { .. }) => true,
         (

@@ -55,7 +55,10 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     let folder = Arc::new(Mutex::new(folder));
 
     let subscriber = client
-        .queue_subscribe(subjects::QUERY_WILDCARD, subjects::QUERY_QUEUE_GROUP.to_string())
+        .queue_subscribe(
+            subjects::QUERY_WILDCARD,
+            subjects::QUERY_QUEUE_GROUP.to_string(),
+        )
         .await
         .map_err(|e| anyhow::anyhow!(e))
         .context("failed to subscribe to queries")?;
@@ -199,7 +202,12 @@ async fn process_batch(
         match outcome {
             Outcome::Applied(event) => {
                 let doc_id = event.document.as_ref().map_or("", |d| d.doc_id.as_str());
-                debug!(doc_id, facts_seq = event.facts_seq, series = event.series_ids.len(), "bundle applied");
+                debug!(
+                    doc_id,
+                    facts_seq = event.facts_seq,
+                    series = event.series_ids.len(),
+                    "bundle applied"
+                );
                 if let Err(e) = client
                     .publish(subjects::EVENTS_APPLIED, event.encode_to_vec().into())
                     .await
@@ -266,9 +274,9 @@ async fn serve_queries(
             let payload = message.payload;
             let method_name = method.clone();
             let answer = tokio::task::spawn_blocking(move || {
-                let state = state
-                    .read()
-                    .map_err(|_| query::QueryError::Internal("the state lock is poisoned".into()))?;
+                let state = state.read().map_err(|_| {
+                    query::QueryError::Internal("the state lock is poisoned".into())
+                })?;
                 query::handle(&method_name, &payload, &state, &store)
             })
             .await

@@ -95,19 +95,37 @@ pub fn compare_versions(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// Decides what an incoming bundle does given the applied (version, bundle hash), if any.
+pub fn decide(
+    current: Option<(&str, &[u8; 32])>,
+    extractor_version: &str,
+    bundle_hash: &[u8; 32],
+) -> Decision {
+    let Some((applied_version, applied_hash)) = current else {
+        return Decision::Apply;
+    };
+    match compare_versions(extractor_version, applied_version) {
+        Ordering::Less => Decision::Stale {
+            applied_version: applied_version.to_string(),
+        },
+        Ordering::Equal if applied_hash == bundle_hash => Decision::Unchanged,
+        _ => Decision::Apply,
+    }
+}
+
 impl State {
     /// Decides whether a bundle changes the state.
-    pub fn decide(&self, doc_id: &str, extractor_version: &str, bundle_hash: &[u8; 32]) -> Decision {
-        let Some(current) = self.docs.get(doc_id) else {
-            return Decision::Apply;
-        };
-        match compare_versions(extractor_version, &current.summary.extractor_version) {
-            Ordering::Less => Decision::Stale {
-                applied_version: current.summary.extractor_version.clone(),
-            },
-            Ordering::Equal if &current.bundle_hash == bundle_hash => Decision::Unchanged,
-            _ => Decision::Apply,
-        }
+    pub fn decide(
+        &self,
+        doc_id: &str,
+        extractor_version: &str,
+        bundle_hash: &[u8; 32],
+    ) -> Decision {
+        let current = self
+            .docs
+            .get(doc_id)
+            .map(|d| (d.summary.extractor_version.as_str(), &d.bundle_hash));
+        decide(current, extractor_version, bundle_hash)
     }
 
     /// Replaces the document's facts with the bundle's; returns the ids of the series changed.
@@ -130,7 +148,8 @@ impl State {
         entity_ids.extend(new_entities.iter().cloned());
         let by_fact: BTreeMap<usize, String> =
             mentions.iter().map(|m| (m.fact_index, m.id())).collect();
-        self.facts.add_doc(&doc_id, date_ms, &bundle.facts, &by_fact);
+        self.facts
+            .add_doc(&doc_id, date_ms, &bundle.facts, &by_fact);
         series_ids.extend(self.series.add_doc(&doc_id, &bundle.facts));
         let summary = DocumentSummary {
             doc_id: doc_id.clone(),
@@ -172,7 +191,10 @@ mod tests {
         assert_eq!(compare_versions("0.2.0", "0.2.0"), Ordering::Equal);
         assert_eq!(compare_versions("0.2", "0.2.0"), Ordering::Equal);
         assert_eq!(compare_versions("1.2.0-beta", "1.2.0"), Ordering::Less);
-        assert_eq!(compare_versions("1.2.0-beta.2", "1.2.0-beta.10"), Ordering::Less);
+        assert_eq!(
+            compare_versions("1.2.0-beta.2", "1.2.0-beta.10"),
+            Ordering::Less
+        );
         assert_eq!(compare_versions("v2.0.0", "1.99.99"), Ordering::Greater);
     }
 }

@@ -25,7 +25,10 @@ async fn seed_series(client: &async_nats::Client) -> Series {
     .await
     .unwrap();
     assert_eq!(list.total_size, 1, "{list:?}");
-    assert!(list.series[0].points.is_empty(), "ListSeries leaves points out");
+    assert!(
+        list.series[0].points.is_empty(),
+        "ListSeries leaves points out"
+    );
     query(
         client,
         "GetSeries",
@@ -61,10 +64,16 @@ async fn phrasings_merge_into_one_series_with_conflicts_and_syndicated_copies() 
     wait_for_doc(&client, "syndicated-innovation-drive", "0.1.0").await;
 
     // the first applied event is the seed's, with its series
-    let event = tokio::time::timeout(WAIT, events.next()).await.unwrap().unwrap();
+    let event = tokio::time::timeout(WAIT, events.next())
+        .await
+        .unwrap()
+        .unwrap();
     let event = AppliedEvent::decode(event.payload).unwrap();
     assert_eq!(event.facts_seq, seq);
-    assert_eq!(event.document.unwrap().doc_id, "china-innovation-drive-2024");
+    assert_eq!(
+        event.document.unwrap().doc_id,
+        "china-innovation-drive-2024"
+    );
     assert_eq!(event.facts.len(), seed().facts.len());
     assert_eq!(event.series_ids.len(), 1);
 
@@ -73,23 +82,41 @@ async fn phrasings_merge_into_one_series_with_conflicts_and_syndicated_copies() 
     assert_eq!(series.jurisdiction, "China");
     assert_eq!(series.unit, "percent");
     assert_eq!(series.point_count, 3);
-    assert!(series.surface_forms.contains(&"GDP share of strategic emerging industries".into()));
-    assert!(series
-        .surface_forms
-        .contains(&"strategic emerging industries accounted for 13.4% of China's GDP".into()));
+    assert!(
+        series
+            .surface_forms
+            .contains(&"GDP share of strategic emerging industries".into())
+    );
+    assert!(
+        series
+            .surface_forms
+            .contains(&"strategic emerging industries accounted for 13.4% of China's GDP".into())
+    );
     // the syndicated copy is not an independent source
     assert_eq!(series.source_count, 2, "{series:#?}");
-    assert!(!series.has_conflicts, "13.4 satisfies 'over 13': {series:#?}");
+    assert!(
+        !series.has_conflicts,
+        "13.4 satisfies 'over 13': {series:#?}"
+    );
 
     let p2014 = point(&series, "2014", Status::Observed);
-    assert_eq!((p2014.value, p2014.qualifier), (7.6, Qualifier::Exact as i32));
+    assert_eq!(
+        (p2014.value, p2014.qualifier),
+        (7.6, Qualifier::Exact as i32)
+    );
     let p2025 = point(&series, "2025", Status::Projected);
-    assert_eq!((p2025.value, p2025.qualifier), (17.0, Qualifier::Over as i32));
+    assert_eq!(
+        (p2025.value, p2025.qualifier),
+        (17.0, Qualifier::Over as i32)
+    );
     let p2022 = point(&series, "2022", Status::Observed);
     assert!(!p2022.conflict);
     assert_eq!(p2022.claims.len(), 2);
     // tie on independent sources → the earliest: the seed's "over 13"
-    assert_eq!((p2022.value, p2022.qualifier), (13.0, Qualifier::Over as i32));
+    assert_eq!(
+        (p2022.value, p2022.qualifier),
+        (13.0, Qualifier::Over as i32)
+    );
     let over = &p2022.claims[0];
     assert_eq!(over.sources.len(), 2);
     assert_eq!(over.sources[0].doc_id, "china-innovation-drive-2024");
@@ -140,7 +167,11 @@ async fn phrasings_merge_into_one_series_with_conflicts_and_syndicated_copies() 
     .unwrap();
     let names: Vec<&str> = actors.entities.iter().map(|e| e.name.as_str()).collect();
     // most documents first: Wang Dan is in the seed, its copy and the third source
-    assert_eq!(names, vec!["Wang Dan", "Li Qiang", "Yin Hejun"], "{actors:#?}");
+    assert_eq!(
+        names,
+        vec!["Wang Dan", "Li Qiang", "Yin Hejun"],
+        "{actors:#?}"
+    );
     assert_eq!(actors.entities[0].document_count, 3);
     assert_eq!(actors.entities[0].roles, vec!["economist".to_string()]);
     let li = &actors.entities[1];
@@ -189,7 +220,10 @@ async fn phrasings_merge_into_one_series_with_conflicts_and_syndicated_copies() 
         .collect();
     assert!(co.contains(&("artificial intelligence", 2)), "{co:?}");
     assert!(co.contains(&("Made in China 2025", 2)), "{co:?}");
-    assert!(!co.iter().any(|(n, _)| *n == "Wang Dan"), "same kind is not a co-mention");
+    assert!(
+        !co.iter().any(|(n, _)| *n == "Wang Dan"),
+        "same kind is not a co-mention"
+    );
     let sector = attention
         .co_mentions
         .iter()
@@ -384,7 +418,11 @@ async fn list_facts_pages_cover_everything_once_and_bad_requests_are_client_erro
         let error = query::<_, ListFactsResponse>(&client, "ListFacts", &request)
             .await
             .unwrap_err();
-        assert_eq!(error.0, ErrorCode::InvalidArgument, "{request:?}: {error:?}");
+        assert_eq!(
+            error.0,
+            ErrorCode::InvalidArgument,
+            "{request:?}: {error:?}"
+        );
     }
     let missing = query::<_, GetDocumentResponse>(
         &client,
@@ -421,7 +459,12 @@ async fn list_facts_pages_cover_everything_once_and_bad_requests_are_client_erro
             .request(subjects::query_subject(subject), payload.into())
             .await
             .unwrap();
-        let code = reply.headers.as_ref().unwrap().get(subjects::HEADER_ERROR).unwrap();
+        let code = reply
+            .headers
+            .as_ref()
+            .unwrap()
+            .get(subjects::HEADER_ERROR)
+            .unwrap();
         assert_eq!(code.as_str(), "invalid_argument", "{subject}");
     }
 
@@ -440,7 +483,11 @@ async fn list_facts_pages_cover_everything_once_and_bad_requests_are_client_erro
         )
         .await
         .unwrap();
-        names.extend(page.entities.iter().map(|e| (e.document_count, e.name.clone())));
+        names.extend(
+            page.entities
+                .iter()
+                .map(|e| (e.document_count, e.name.clone())),
+        );
         token = page.next_page_token;
         if token.is_empty() {
             break;

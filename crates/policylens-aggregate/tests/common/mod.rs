@@ -85,7 +85,12 @@ pub async fn publish(js: &jetstream::Context, bundle: &FactBundle, with_msg_id: 
         bundle.document.as_ref().unwrap().doc_id,
         bundle.extractor_version
     );
-    publish_raw(js, bundle.encode_to_vec(), with_msg_id.then_some(id.as_str())).await
+    publish_raw(
+        js,
+        bundle.encode_to_vec(),
+        with_msg_id.then_some(id.as_str()),
+    )
+    .await
 }
 
 /// One query; `Err` carries the error code and message.
@@ -96,7 +101,10 @@ pub async fn query<Req: Message, Resp: Message + Default>(
 ) -> Result<Resp, (ErrorCode, String)> {
     let reply = tokio::time::timeout(
         WAIT,
-        client.request(subjects::query_subject(method), request.encode_to_vec().into()),
+        client.request(
+            subjects::query_subject(method),
+            request.encode_to_vec().into(),
+        ),
     )
     .await
     .expect("query timed out")
@@ -129,7 +137,10 @@ pub async fn wait_for_doc(client: &async_nats::Client, doc_id: &str, version: &s
         .await
         .ok()?
         .ok()?;
-        if reply.headers.is_some_and(|h| h.get(subjects::HEADER_ERROR).is_some()) {
+        if reply
+            .headers
+            .is_some_and(|h| h.get(subjects::HEADER_ERROR).is_some())
+        {
             return None;
         }
         let response = GetDocumentResponse::decode(reply.payload).ok()?;
@@ -269,7 +280,8 @@ impl Doc {
 }
 
 pub const SEED_2014: &str = "The added value of strategic emerging industries accounted for 7.6 percent of GDP in 2014, according to the National Bureau of Statistics.";
-pub const SEED_2022: &str = "The GDP share of strategic emerging industries rose to over 13 percent in 2022, the NBS said.";
+pub const SEED_2022: &str =
+    "The GDP share of strategic emerging industries rose to over 13 percent in 2022, the NBS said.";
 pub const SEED_2025: &str =
     "It is projected to exceed 17 percent by 2025, Premier Li Qiang told lawmakers.";
 
@@ -283,39 +295,63 @@ pub fn seed() -> Doc {
         "2024-03-05",
     );
     let metric = "GDP share of strategic emerging industries";
-    doc.indicator(metric, "China", 7.6, Qualifier::Exact, "2014", Status::Observed, SEED_2014)
-        .indicator(metric, "China", 13.0, Qualifier::Over, "2022", Status::Observed, SEED_2022)
-        .indicator(metric, "China", 17.0, Qualifier::Over, "2025", Status::Projected, SEED_2025)
-        .org("National Bureau of Statistics", SEED_2014)
-        .org("NBS", SEED_2022)
-        .actor("Premier Li Qiang", "Premier", SEED_2025)
-        .actor(
-            "Yin Hejun",
-            "Minister of Science and Technology",
-            "Minister of Science and Technology Yin Hejun said basic research would get more money.",
-        )
-        .actor(
-            "Li",
-            "",
-            "Li said new quality productive forces would drive growth.",
-        )
-        .actor(
-            "Wang Dan",
-            "",
-            "Wang Dan, an economist, said the targets were ambitious.",
-        )
-        .sector(
-            "new energy vehicles",
-            "Exports of new energy vehicles and artificial intelligence grew fast.",
-        )
-        .sector(
-            "artificial intelligence",
-            "Exports of new energy vehicles and artificial intelligence grew fast.",
-        )
-        .initiative(
-            "Made in China 2025",
-            "The Made in China 2025 plan set the course a decade ago.",
-        );
+    doc.indicator(
+        metric,
+        "China",
+        7.6,
+        Qualifier::Exact,
+        "2014",
+        Status::Observed,
+        SEED_2014,
+    )
+    .indicator(
+        metric,
+        "China",
+        13.0,
+        Qualifier::Over,
+        "2022",
+        Status::Observed,
+        SEED_2022,
+    )
+    .indicator(
+        metric,
+        "China",
+        17.0,
+        Qualifier::Over,
+        "2025",
+        Status::Projected,
+        SEED_2025,
+    )
+    .org("National Bureau of Statistics", SEED_2014)
+    .org("NBS", SEED_2022)
+    .actor("Premier Li Qiang", "Premier", SEED_2025)
+    .actor(
+        "Yin Hejun",
+        "Minister of Science and Technology",
+        "Minister of Science and Technology Yin Hejun said basic research would get more money.",
+    )
+    .actor(
+        "Li",
+        "",
+        "Li said new quality productive forces would drive growth.",
+    )
+    .actor(
+        "Wang Dan",
+        "",
+        "Wang Dan, an economist, said the targets were ambitious.",
+    )
+    .sector(
+        "new energy vehicles",
+        "Exports of new energy vehicles and artificial intelligence grew fast.",
+    )
+    .sector(
+        "artificial intelligence",
+        "Exports of new energy vehicles and artificial intelligence grew fast.",
+    )
+    .initiative(
+        "Made in China 2025",
+        "The Made in China 2025 plan set the course a decade ago.",
+    );
     doc
 }
 
@@ -395,7 +431,12 @@ pub fn filler(i: usize) -> Doc {
         &format!("2005-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
     );
     let s1 = format!("Steel output rose {i} percent in {}.", 1990 + i % 20);
-    let s2 = format!("Exports grew {} percent in {}-Q{}.", i % 7, 2000 + i % 10, 1 + i % 4);
+    let s2 = format!(
+        "Exports grew {} percent in {}-Q{}.",
+        i % 7,
+        2000 + i % 10,
+        1 + i % 4
+    );
     doc.indicator(
         "steel output growth",
         "Japan",
@@ -479,7 +520,10 @@ pub async fn snapshot(client: &async_nats::Client) -> Vec<(String, Vec<u8>)> {
         )
         .await
         .unwrap();
-        out.push((format!("GetAttention {}", entity.id), attention.encode_to_vec()));
+        out.push((
+            format!("GetAttention {}", entity.id),
+            attention.encode_to_vec(),
+        ));
     }
     let facts: ListFactsResponse = query(
         client,
@@ -517,7 +561,11 @@ pub async fn snapshot(client: &async_nats::Client) -> Vec<(String, Vec<u8>)> {
 /// Asserts two snapshots are equal, naming the first differing answer.
 pub fn assert_same(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) {
     let names = |s: &[(String, Vec<u8>)]| s.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-    assert_eq!(names(a), names(b), "the two states answer different queries");
+    assert_eq!(
+        names(a),
+        names(b),
+        "the two states answer different queries"
+    );
     for ((name, x), (_, y)) in a.iter().zip(b) {
         assert!(x == y, "{name} differs");
     }

@@ -1,0 +1,232 @@
+//! The exactly-once fold against a real nats-server: redelivered bundles change nothing, a newer
+//! extractor version replaces a document's facts everywhere, an older one is ignored, a restart
+//! resumes from the redb checkpoint, a fresh replica rebuilt from FACTS answers identically, and
+//! an undecodable message is dead-lettered without blocking the ones behind it.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use futures::StreamExt as _;
+use policylens_proto::dlq::{DeadLetter, Reason};
+use policylens_proto::subjects;
+use policylens_proto::v1::*;
+use policylens_testkit::NatsServer;
+
+async fn series_of_seed(client: &async_nats::Client) -> Series {
+    let list: ListSeriesResponse = query(
+        client,
+        "ListSeries",
+        &ListSeriesRequest {
+            metric: "strategic emerging".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(list.total_size, 1);
+    query(
+        client,
+        "GetSeries",
+        &GetSeriesRequest {
+            id: list.series[0].id.clone(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+async fn entity(client: &async_nats::Client, kind: EntityKind, name: &str) -> Option<Entity> {
+    let list: ListEntitiesResponse = query(
+        client,
+        "ListEntities",
+        &ListEntitiesRequest {
+            kind: kind as i32,
+            name_prefix: name.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    list.entities.into_iter().find(|e| e.name == name)
+}
+
+#[tokio::test]
+async fn redelivery_replacement_restart_and_rebuild() {
+    let server = NatsServer::start();
+    let first_dir = tempfile::tempdir().unwrap();
+    let aggregate = Aggregate::start(server.url(), first_dir.path());
+    let (client, js) = connect(server.url()).await;
+
+    let seed = seed();
+    publish(&js, &seed.bundle("0.1.0"), true).await;
+    publish(&js, &second_source().bundle("0.1.0"), true).await;
+    publish(&js, &conflicting_source().bundle("0.1.0"), true).await;
+    wait_for_doc(&client, "sei-doubts-2024", "0.1.0").await;
+    let before = snapshot(&client).await;
+
+    // the same bundles again, without msg ids (JetStream stores them): nothing changes
+    publish(&js, &seed.bundle("0.1.0"), false).await;
+    publish(&js, &second_source().bundle("0.1.0"), false).await;
+    publish(&js, &filler(1).bundle("0.1.0"), true).await;
+    wait_for_doc(&client, "filler-001", "0.1.0").await;
+    let mut expected = before.clone();
+    let after = snapshot(&client).await;
+    // the filler adds its own series, entities and facts; everything about the seed is unchanged
+    let seed_series = series_of_seed(&client).await;
+    assert_eq!(seed_series.source_count, 3);
+    let li = entity(&client, EntityKind::Actor, "Li Qiang")
+        .await
+        .unwrap();
+    assert_eq!((li.document_count, li.mention_count), (1, 2));
+    let facts: ListFactsResponse = query(&client, "ListFacts", &ListFactsRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        facts.total_size as usize,
+        seed.facts.len() + second_source().facts.len() + conflicting_source().facts.len() + 5
+    );
+    expected.retain(|(name, _)| name.starts_with("GetDocument"));
+    for (name, bytes) in &expected {
+        let now = after.iter().find(|(n, _)| n == name).unwrap();
+        assert!(&now.1 == bytes, "{name} changed after a redelivery");
+    }
+
+    // a newer extractor version replaces the seed's facts everywhere
+    let mut revised = Doc::new(&seed.doc_id, &seed.title, &seed.published_at);
+    revised
+        .indicator(
+            "GDP share of strategic emerging industries",
+            "China",
+            7.8,
+            Qualifier::Exact,
+            "2014",
+            Status::Observed,
+            SEED_2014,
+        )
+        .actor("Yin Hejun", "Minister", "Yin Hejun spoke.");
+    publish(&js, &revised.bundle("0.10.0"), true).await;
+    wait_for_doc(&client, &seed.doc_id, "0.10.0").await;
+    let series = series_of_seed(&client).await;
+    let p2014 = series.points.iter().find(|p| p.period == "2014").unwrap();
+    assert_eq!(p2014.value, 7.8);
+    assert_eq!(p2014.claims.len(), 1);
+    assert!(
+        !series.points.iter().any(|p| p.period == "2025"),
+        "the old version's 2025 point is gone"
+    );
+    let p2022 = series.points.iter().find(|p| p.period == "2022").unwrap();
+    assert_eq!(p2022.claims.len(), 2, "only the two other sources remain");
+    assert!(p2022.conflict, "13.4 vs 11.2 still conflict");
+    assert!(
+        entity(&client, EntityKind::Actor, "Li Qiang")
+            .await
+            .is_none()
+    );
+    let yin = entity(&client, EntityKind::Actor, "Yin Hejun")
+        .await
+        .unwrap();
+    assert_eq!((yin.document_count, yin.mention_count), (1, 1));
+    assert_eq!(yin.roles, vec!["Minister".to_string()]);
+
+    // an older version is ignored (and does not block what follows)
+    publish(&js, &seed.bundle("0.9.9"), true).await;
+    publish(&js, &filler(2).bundle("0.1.0"), true).await;
+    wait_for_doc(&client, "filler-002", "0.1.0").await;
+    let doc: GetDocumentResponse = query(
+        &client,
+        "GetDocument",
+        &GetDocumentRequest {
+            doc_id: seed.doc_id.clone(),
+            include_body: true,
+        },
+    )
+    .await
+    .unwrap();
+    let summary = doc.document.unwrap();
+    assert_eq!(summary.extractor_version, "0.10.0");
+    assert_eq!(summary.fact_count, 2);
+    assert_eq!(summary.body, revised.body);
+
+    // restart on the same DATA_DIR: same answers, resumes after the checkpoint
+    let first = snapshot(&client).await;
+    aggregate.stop().await;
+    let aggregate = Aggregate::start(server.url(), first_dir.path());
+    wait_for_doc(&client, "filler-002", "0.1.0").await;
+    assert_same(&first, &snapshot(&client).await);
+    publish(&js, &filler(3).bundle("0.1.0"), true).await;
+    wait_for_doc(&client, "filler-003", "0.1.0").await;
+    let resumed = snapshot(&client).await;
+    let facts: ListFactsResponse = query(&client, "ListFacts", &ListFactsRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        facts.total_size as usize,
+        2 + second_source().facts.len() + conflicting_source().facts.len() + 3 * 5
+    );
+    aggregate.stop().await;
+
+    // a fresh replica on a new DATA_DIR rebuilt from FACTS answers exactly the same
+    let second_dir = tempfile::tempdir().unwrap();
+    let rebuilt = Aggregate::start(server.url(), second_dir.path());
+    wait_for_doc(&client, "filler-003", "0.1.0").await;
+    assert_same(&resumed, &snapshot(&client).await);
+    rebuilt.stop().await;
+}
+
+#[tokio::test]
+async fn undecodable_messages_are_dead_lettered_once_and_do_not_block() {
+    let server = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let aggregate = Aggregate::start(server.url(), dir.path());
+    let (client, js) = connect(server.url()).await;
+    let mut dlq = client
+        .subscribe(subjects::dlq_subject("aggregate"))
+        .await
+        .unwrap();
+    client.flush().await.unwrap();
+
+    let bad = publish_raw(&js, vec![0xff, 0x01, 0x02, 0x03], None).await;
+    let no_doc = publish_raw(
+        &js,
+        prost::Message::encode_to_vec(&FactBundle::default()),
+        None,
+    )
+    .await;
+    publish(&js, &filler(9).bundle("1.0.0"), true).await;
+    wait_for_doc(&client, "filler-009", "1.0.0").await;
+
+    let mut letters = Vec::new();
+    for _ in 0..2 {
+        let message = tokio::time::timeout(WAIT, dlq.next())
+            .await
+            .unwrap()
+            .unwrap();
+        letters.push(serde_json::from_slice::<DeadLetter>(&message.payload).unwrap());
+    }
+    letters.sort_by_key(|l| l.source_seq);
+    assert_eq!(letters[0].source_seq, bad);
+    assert_eq!(letters[1].source_seq, no_doc);
+    for letter in &letters {
+        assert_eq!(letter.stage, "aggregate");
+        assert_eq!(letter.reason, Reason::UndecodableMessage);
+        assert_eq!(letter.source_stream, "FACTS");
+    }
+
+    // after a restart the checkpoint is past them: no second dead letter
+    aggregate.stop().await;
+    let aggregate = Aggregate::start(server.url(), dir.path());
+    publish(&js, &filler(10).bundle("1.0.0"), true).await;
+    wait_for_doc(&client, "filler-010", "1.0.0").await;
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), dlq.next())
+            .await
+            .is_err(),
+        "a dead letter was published twice"
+    );
+    let stream = js.get_stream(subjects::DLQ_STREAM).await.unwrap();
+    let info = stream.get_info().await.unwrap();
+    assert_eq!(info.state.messages, 2);
+    aggregate.stop().await;
+}
