@@ -26,7 +26,7 @@ pub fn decode(token: &str, tag: &str, count: usize) -> Result<Option<Vec<String>
         return Ok(None);
     }
     let invalid = || QueryError::InvalidArgument(format!("invalid page_token {token:?}"));
-    if token.len() % 2 != 0 || token.len() > 8192 {
+    if !token.len().is_multiple_of(2) || token.len() > 8192 {
         return Err(invalid());
     }
     let bytes = (0..token.len())

@@ -347,6 +347,10 @@ impl EntityIndex {
     pub fn len(&self) -> usize {
         self.entities.len()
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
 }
 
 fn most_frequent(map: &BTreeMap<String, u32>) -> Option<String> {

@@ -162,6 +162,10 @@ impl FactIndex {
     pub fn len(&self) -> usize {
         self.by_document.len()
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_document.is_empty()
+    }
 }
 
 fn fact_period_key(fact: &Fact) -> String {

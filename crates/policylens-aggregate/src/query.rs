@@ -170,7 +170,7 @@ pub fn list_facts(
             }
         }
         if !entity.is_empty()
-            && !row.names_lower.iter().any(|n| *n == entity)
+            && !row.names_lower.contains(&entity)
             && !row
                 .entity_id
                 .as_ref()

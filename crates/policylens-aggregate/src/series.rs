@@ -168,6 +168,10 @@ impl SeriesIndex {
     pub fn len(&self) -> usize {
         self.series.len()
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.series.is_empty()
+    }
 }
 
 struct Source<'a> {
