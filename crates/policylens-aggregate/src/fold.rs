@@ -9,7 +9,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 use policylens_proto::v1::{AppliedEvent, FactBundle};
 use prost::Message as _;
 
-use crate::state::{self, Decision, State};
+use crate::state::{self, Decision, State, Touched};
 use crate::store::{Store, StoreError, StoredDoc};
 
 #[derive(Debug, thiserror::Error)]
@@ -76,12 +76,11 @@ impl Folder {
         let store = Store::open(dir)?;
         let checkpoint = store.checkpoint()?;
         let mut state = State::default();
+        let mut touched = Touched::default();
         let mut rebuild_error = None;
         store.for_each_doc(|doc| {
             match FactBundle::decode(doc.bundle.as_slice()) {
-                Ok(bundle) => {
-                    state.apply(bundle, doc.bundle_hash);
-                }
+                Ok(bundle) => touched.extend(state.apply_deferred(bundle, doc.bundle_hash)),
                 Err(source) => {
                     rebuild_error.get_or_insert(FoldError::StoredBundle {
                         doc_id: doc.doc_id,
@@ -94,6 +93,7 @@ impl Folder {
         if let Some(e) = rebuild_error {
             return Err(e);
         }
+        state.refresh(&touched);
         Ok(Folder {
             store: Arc::new(store),
             state: Arc::new(RwLock::new(state)),
@@ -169,6 +169,8 @@ impl Folder {
         self.store.commit(&writes, checkpoint)?;
         self.checkpoint = checkpoint;
         let mut state = self.state.write().map_err(|_| FoldError::Poisoned)?;
+        let mut touched = Touched::default();
+        let mut applied = Vec::with_capacity(to_apply.len());
         for (index, decoded) in to_apply {
             let doc_id = decoded
                 .bundle
@@ -177,14 +179,20 @@ impl Folder {
                 .map(|d| d.doc_id.clone())
                 .unwrap_or_default();
             let facts = decoded.bundle.facts.clone();
-            let series_ids = state.apply(decoded.bundle, decoded.bundle_hash);
+            let changed = state.apply_deferred(decoded.bundle, decoded.bundle_hash);
             let summary = state.docs.get(&doc_id).map(|d| d.summary.clone());
-            outcomes[index] = Outcome::Applied(Box::new(AppliedEvent {
+            let event = AppliedEvent {
                 facts_seq: decoded.seq,
                 document: summary,
                 facts,
-                series_ids: series_ids.into_iter().collect(),
-            }));
+                series_ids: changed.series.iter().cloned().collect(),
+            };
+            touched.extend(changed);
+            applied.push((index, event));
+        }
+        state.refresh(&touched);
+        for (index, event) in applied {
+            outcomes[index] = Outcome::Applied(Box::new(event));
         }
         Ok(outcomes)
     }

@@ -3,13 +3,14 @@
 //! request/reply (`policy.query.<Method>`, queue group `aggregate`).
 //!
 //! Module map: [`store`] (redb: bundles + checkpoint), [`fold`] (decode, batch, commit),
-//! [`state`] (in-memory indexes, incremental per document), [`canonical`] and [`series`]
-//! (series keys, claims, conflicts), [`entities`] and [`attention`] (resolution, counts, dates),
+//! [`state`] (in-memory indexes, incremental per document), [`canonical`], [`series`] and
+//! [`claims`] (series keys, points, claims, conflicts), [`entities`] and [`attention`] (resolution, counts, dates),
 //! [`facts`] (ListFacts orders), [`query`] and [`cursor`] (handlers, page tokens), [`service`]
 //! (NATS shell).
 
 pub mod attention;
 pub mod canonical;
+pub mod claims;
 pub mod cursor;
 pub mod entities;
 pub mod facts;

@@ -99,6 +99,16 @@ async fn fold_facts(
         .await
         .map_err(|e| anyhow::anyhow!(e))
         .context("failed to look up the FACTS stream")?;
+    let last = stream.cached_info().state.last_sequence;
+    let checkpoint = lock(&folder)?.checkpoint();
+    if checkpoint > last {
+        warn!(
+            checkpoint,
+            last_facts_seq = last,
+            "the checkpoint is past the end of FACTS (was the stream recreated?); \
+             remove DATA_DIR to rebuild from the current stream"
+        );
+    }
     while !stop.is_cancelled() {
         let checkpoint = lock(&folder)?.checkpoint();
         let consumer = stream

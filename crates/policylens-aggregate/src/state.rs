@@ -37,6 +37,20 @@ pub enum Decision {
     Stale { applied_version: String },
 }
 
+/// The series and entities an applied bundle changed.
+#[derive(Debug, Default, Clone)]
+pub struct Touched {
+    pub series: BTreeSet<String>,
+    pub entities: BTreeSet<String>,
+}
+
+impl Touched {
+    pub fn extend(&mut self, other: Touched) {
+        self.series.extend(other.series);
+        self.entities.extend(other.entities);
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct State {
     pub docs: BTreeMap<String, DocEntry>,
@@ -128,9 +142,23 @@ impl State {
         decide(current, extractor_version, bundle_hash)
     }
 
-    /// Replaces the document's facts with the bundle's; returns the ids of the series changed.
-    /// The bundle must carry a document with a non-empty id.
-    pub fn apply(&mut self, mut bundle: FactBundle, bundle_hash: [u8; 32]) -> BTreeSet<String> {
+    /// Replaces the document's facts with the bundle's and refreshes the views it touched;
+    /// returns the ids of the series changed. The bundle must carry a document with an id.
+    pub fn apply(&mut self, bundle: FactBundle, bundle_hash: [u8; 32]) -> BTreeSet<String> {
+        let touched = self.apply_deferred(bundle, bundle_hash);
+        self.refresh(&touched);
+        touched.series
+    }
+
+    /// Recomputes the series and entity views of `touched`.
+    pub fn refresh(&mut self, touched: &Touched) {
+        self.series.refresh(&touched.series, &self.docs);
+        self.entities.refresh(&touched.entities);
+    }
+
+    /// Like [`State::apply`] but leaves the views of what it touched stale until
+    /// [`State::refresh`]: a batch (or a rebuild) refreshes each series once.
+    pub fn apply_deferred(&mut self, mut bundle: FactBundle, bundle_hash: [u8; 32]) -> Touched {
         let document = bundle.document.take().unwrap_or_default();
         let doc_id = document.doc_id.clone();
         let mut series_ids = BTreeSet::new();
@@ -175,9 +203,10 @@ impl State {
                 entity_ids: new_entities,
             },
         );
-        self.series.refresh(&series_ids, &self.docs);
-        self.entities.refresh(&entity_ids);
-        series_ids
+        Touched {
+            series: series_ids,
+            entities: entity_ids,
+        }
     }
 }
 
