@@ -1,7 +1,15 @@
-//! Gazetteers and taxonomies (sectors, initiatives, roles, organisation keywords, places) as data
-//! files: the built-in set under `data/`, extendable at run time from a directory.
+//! Gazetteers and taxonomies (sectors, initiatives, roles, organisations, organisation keywords,
+//! given names, name stop words) as data files: the built-in set under `data/` (compiled in),
+//! extendable at run time from a directory holding files of the same names and format.
+//!
+//! File format (see `data/README.md`): one entry per line, `#` starts a comment, blank lines are
+//! ignored. Alias files (`sectors.txt`, `initiatives.txt`, `organizations.txt`) hold
+//! `canonical | alias | alias ...`; list files hold one word or phrase per line.
 
+use std::collections::HashSet;
 use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 /// Why a taxonomy directory could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -11,20 +19,298 @@ pub enum TaxonomyError {
         path: String,
         source: std::io::Error,
     },
+    #[error("failed to build the matcher for {file}: {message}")]
+    Build { file: String, message: String },
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct Taxonomy {}
+/// A gazetteer of canonical names with aliases, compiled into one automaton.
+#[derive(Debug, Clone)]
+pub struct Gazetteer {
+    /// Canonical names, indexed by entry id.
+    pub canonical: Vec<String>,
+    /// The automaton's patterns and the entry id of each.
+    patterns: Vec<String>,
+    pattern_entry: Vec<usize>,
+    automaton: AhoCorasick,
+}
+
+/// One gazetteer hit: byte span in the searched text and the entry's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub entry: usize,
+    pub pattern: usize,
+}
+
+impl Gazetteer {
+    fn build(
+        file: &str,
+        entries: Vec<Vec<String>>,
+        case_insensitive: bool,
+    ) -> Result<Self, TaxonomyError> {
+        let mut canonical = Vec::with_capacity(entries.len());
+        let mut patterns = Vec::new();
+        let mut pattern_entry = Vec::new();
+        for (id, names) in entries.into_iter().enumerate() {
+            for name in &names {
+                patterns.push(name.clone());
+                pattern_entry.push(id);
+            }
+            canonical.push(names.into_iter().next().unwrap_or_default());
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(case_insensitive)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .map_err(|e| TaxonomyError::Build {
+                file: file.to_string(),
+                message: e.to_string(),
+            })?;
+        Ok(Self {
+            canonical,
+            patterns,
+            pattern_entry,
+            automaton,
+        })
+    }
+
+    /// The alias text of a pattern id.
+    pub fn pattern(&self, id: usize) -> &str {
+        &self.patterns[id]
+    }
+
+    /// Non-overlapping leftmost-longest hits that start and end on word boundaries. In a
+    /// case-insensitive gazetteer, an alias with two or more capitals ("AI", "LNG") must match
+    /// exactly.
+    pub fn find(&self, text: &str) -> Vec<Hit> {
+        let bytes = text.as_bytes();
+        let mut hits = Vec::new();
+        for m in self.automaton.find_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            let before_ok = start == 0 || !is_word_byte(bytes[start - 1]);
+            let after_ok = end == bytes.len() || !is_word_byte(bytes[end]);
+            let pattern = m.pattern().as_usize();
+            let alias = &self.patterns[pattern];
+            let exact = alias.bytes().filter(u8::is_ascii_uppercase).count() < 2
+                || &text[start..end] == alias.as_str();
+            if before_ok && after_ok && exact {
+                hits.push(Hit {
+                    start,
+                    end,
+                    entry: self.pattern_entry[pattern],
+                    pattern,
+                });
+            }
+        }
+        hits
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.canonical.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.canonical.is_empty()
+    }
+}
+
+/// Letters, digits and the in-word joiners that make a match boundary false.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// The whole taxonomy, compiled once and shared across threads.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// Industries and technology fields (case-insensitive).
+    pub sectors: Gazetteer,
+    /// Named programmes, plans and slogans (case-insensitive).
+    pub initiatives: Gazetteer,
+    /// Well-known organisations (case-sensitive).
+    pub organizations: Gazetteer,
+    /// Role titles and their head words, lower case ("chief economist", "minister").
+    pub roles: HashSet<String>,
+    /// Capitalised words that make a capitalised phrase an organisation ("Ministry", "Bank").
+    pub org_keywords: HashSet<String>,
+    /// Given names and common (Chinese) surnames: evidence for a person's name.
+    pub given_names: HashSet<String>,
+    /// Capitalised words that never begin or make up a name ("The", "Monday", "However").
+    pub name_stopwords: HashSet<String>,
+}
+
+impl Default for Taxonomy {
+    fn default() -> Self {
+        Self::builtin()
+    }
+}
+
+/// The built-in data files, by file name.
+const BUILTIN: &[(&str, &str)] = &[
+    ("sectors.txt", include_str!("../data/sectors.txt")),
+    ("initiatives.txt", include_str!("../data/initiatives.txt")),
+    ("organizations.txt", include_str!("../data/organizations.txt")),
+    ("roles.txt", include_str!("../data/roles.txt")),
+    ("org_keywords.txt", include_str!("../data/org_keywords.txt")),
+    ("given_names.txt", include_str!("../data/given_names.txt")),
+    ("name_stopwords.txt", include_str!("../data/name_stopwords.txt")),
+];
 
 impl Taxonomy {
     /// The taxonomy shipped with the crate (`data/*.txt`, compiled in).
     pub fn builtin() -> Self {
-        Self {}
+        let sources: Vec<(&str, String)> = BUILTIN
+            .iter()
+            .map(|(name, text)| (*name, (*text).to_string()))
+            .collect();
+        // The built-in files are tested; failing here is a build defect, not a runtime error.
+        Self::compile(&sources).expect("built-in taxonomy compiles")
     }
 
-    /// The built-in taxonomy extended with the files of `dir` (same names and format as `data/`).
+    /// The built-in taxonomy extended with the files of `dir` (same names and format as
+    /// `data/`). Missing files are skipped; an unreadable file is an error.
     pub fn with_dir(dir: &Path) -> Result<Self, TaxonomyError> {
-        let _ = dir;
-        Ok(Self::builtin())
+        let mut sources = Vec::with_capacity(BUILTIN.len());
+        for (name, builtin) in BUILTIN {
+            let path = dir.join(name);
+            let mut text = (*builtin).to_string();
+            match std::fs::read_to_string(&path) {
+                Ok(extra) => {
+                    text.push('\n');
+                    text.push_str(&extra);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => {
+                    return Err(TaxonomyError::Read {
+                        path: path.display().to_string(),
+                        source,
+                    });
+                }
+            }
+            sources.push((*name, text));
+        }
+        Self::compile(&sources)
+    }
+
+    fn compile(sources: &[(&str, String)]) -> Result<Self, TaxonomyError> {
+        let text = |name: &str| -> &str {
+            sources
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or("", |(_, t)| t.as_str())
+        };
+        Ok(Self {
+            sectors: Gazetteer::build("sectors.txt", alias_entries(text("sectors.txt")), true)?,
+            initiatives: Gazetteer::build(
+                "initiatives.txt",
+                alias_entries(text("initiatives.txt")),
+                true,
+            )?,
+            organizations: Gazetteer::build(
+                "organizations.txt",
+                alias_entries(text("organizations.txt")),
+                false,
+            )?,
+            roles: list_entries(text("roles.txt"))
+                .map(|r| r.to_lowercase())
+                .collect(),
+            org_keywords: list_entries(text("org_keywords.txt"))
+                .map(str::to_string)
+                .collect(),
+            given_names: list_entries(text("given_names.txt"))
+                .map(str::to_string)
+                .collect(),
+            name_stopwords: list_entries(text("name_stopwords.txt"))
+                .map(str::to_string)
+                .collect(),
+        })
+    }
+
+    /// Whether a lower-case phrase is a role title or ends in a role head word.
+    pub fn is_role(&self, lower: &str) -> bool {
+        self.roles.contains(lower)
+    }
+}
+
+/// The meaningful lines of a data file: comments and blank lines dropped, white space trimmed.
+fn list_entries(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(|line| line.split('#').next().unwrap_or("").trim())
+        .filter(|line| !line.is_empty())
+}
+
+/// Alias lines: `canonical | alias | alias`. Later duplicates of a canonical name are merged.
+fn alias_entries(text: &str) -> Vec<Vec<String>> {
+    let mut entries: Vec<Vec<String>> = Vec::new();
+    for line in list_entries(text) {
+        let names: Vec<String> = line
+            .split('|')
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let Some(first) = names.first() else {
+            continue;
+        };
+        match entries.iter_mut().find(|e| e[0] == *first) {
+            Some(existing) => existing.extend(names.into_iter().skip(1)),
+            None => entries.push(names),
+        }
+    }
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_files_load() {
+        let t = Taxonomy::builtin();
+        assert!(t.sectors.len() > 100, "sectors: {}", t.sectors.len());
+        assert!(t.initiatives.len() > 10);
+        assert!(t.organizations.len() > 100);
+        assert!(t.roles.contains("chief economist"));
+        assert!(t.org_keywords.contains("Ministry"));
+        assert!(t.given_names.contains("Wang"));
+        assert!(t.name_stopwords.contains("The"));
+    }
+
+    #[test]
+    fn alias_lines_parse_with_comments() {
+        let entries = alias_entries("# header\nsteel | steel industry # note\n\n oil |oil industry\n");
+        assert_eq!(
+            entries,
+            vec![
+                vec!["steel".to_string(), "steel industry".to_string()],
+                vec!["oil".to_string(), "oil industry".to_string()],
+            ]
+        );
+    }
+
+    #[test]
+    fn gazetteer_respects_word_boundaries() {
+        let g = Gazetteer::build(
+            "t",
+            vec![vec!["oil".into()], vec!["steel".into(), "steelmaking".into()]],
+            true,
+        )
+        .unwrap();
+        let text = "Oil and toil, steelmaking and soil";
+        let hits: Vec<&str> = g.find(text).iter().map(|h| &text[h.start..h.end]).collect();
+        assert_eq!(hits, vec!["Oil", "steelmaking"]);
+    }
+
+    #[test]
+    fn with_dir_extends_builtins() {
+        let dir = std::env::temp_dir().join(format!("policylens-tax-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("sectors.txt"), "widget making | widgets\n").unwrap();
+        let t = Taxonomy::with_dir(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        let hits = t.sectors.find("They make widgets.");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(t.sectors.canonical[hits[0].entry], "widget making");
+        assert!(!t.sectors.find("steel").is_empty(), "built-ins kept");
     }
 }

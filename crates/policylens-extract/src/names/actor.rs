@@ -1,0 +1,341 @@
+//! Actors: persons with their role and organisation, found by the constructions that introduce
+//! people in news copy — a title before the name ("Premier Li Qiang", "economist Marie-Pierre
+//! Ripert"), an apposition after it ("Tian Yinong, Vice Minister of Finance,"), an honorific
+//! ("Mr Chavez") or a reporting verb after a given name ("Henk Addink says").
+
+use super::chunk::{Chunk, is_name_word};
+use super::coreference::Registry;
+use super::organization::is_keyword_name;
+use super::token::Kind;
+use super::{Cand, Ctx, Tag};
+
+const HONORIFICS: &[&str] = &["Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Dame", "Lord", "Lady", "Prof", "Professor"];
+
+/// Verbs of speech and stance that follow a speaker's name.
+pub(crate) const SPEECH_VERBS: &[&str] = &[
+    "said", "says", "told", "added", "explained", "noted", "warned", "argued", "stressed",
+    "emphasised", "emphasized", "insisted", "believes", "thinks", "predicted", "forecast",
+    "estimated", "commented", "highlighted", "pointed", "declined", "blames", "blamed",
+    "confirmed", "denied", "acknowledged", "admitted", "urged", "suggested", "wrote", "announced",
+    "expects", "expected", "reckons", "agreed",
+];
+
+/// Words that never modify a role title ("said economist X", "the company's chairman").
+const NOT_MODIFIERS: &[&str] = &[
+    "the", "a", "an", "its", "his", "her", "their", "our", "said", "says", "told", "and", "or",
+    "of", "at", "by", "for", "with", "to", "from", "as", "is", "was", "are", "were", "has", "had",
+    "have", "who", "that", "which", "new", "one", "two", "this", "these", "those", "other",
+    "according", "when", "while", "but", "also", "not", "be", "been", "will", "would",
+];
+
+/// Capitalised words that may open a title before its head ("Vice Minister", "Assistant general
+/// manager").
+const ROLE_MODIFIERS: &[&str] = &[
+    "vice", "deputy", "assistant", "senior", "acting", "former", "ex", "managing", "associate",
+    "chief", "executive", "general", "joint", "interim", "foreign", "finance", "trade", "prime",
+];
+
+/// Whether token `i` is a role word ("minister", "Premier", "ex-president").
+fn is_role_word(ctx: &Ctx<'_>, i: usize) -> bool {
+    let Some(t) = ctx.tokens.get(i) else {
+        return false;
+    };
+    if !t.is_word() {
+        return false;
+    }
+    let lower = ctx.word(i).to_lowercase();
+    ctx.tax.is_role(&lower) || lower.rsplit('-').next().is_some_and(|h| ctx.tax.is_role(h))
+}
+
+/// Splits "Chinese Premier Li Qiang" or "Minister of Science and Technology Yin Hejun" into a
+/// title and a person, tagging the person.
+pub(crate) fn split_titled(ctx: &Ctx<'_>, cands: &mut Vec<Cand>, reg: &mut Registry) {
+    let mut out = Vec::with_capacity(cands.len());
+    for cand in cands.drain(..) {
+        let c = cand.chunk;
+        let split = if cand.tag == Tag::Unknown {
+            titled_person(ctx, c)
+        } else {
+            None
+        };
+        let Some((role_first, role_last, name_first)) = split else {
+            out.push(cand);
+            continue;
+        };
+        if role_first > c.first {
+            out.push(Cand {
+                chunk: Chunk { first: c.first, last: role_first - 1 },
+                tag: Tag::Unknown,
+            });
+        }
+        out.push(Cand {
+            chunk: Chunk { first: role_first, last: role_last },
+            tag: Tag::Other,
+        });
+        let name = Chunk { first: name_first, last: c.last };
+        let role = ctx.chunk_text(Chunk { first: role_first, last: role_last });
+        let p = reg.add_person(&ctx.chunk_text(name), ctx.span(name.first, name.last), &role, "");
+        out.push(Cand { chunk: name, tag: Tag::Person(p) });
+    }
+    *cands = out;
+}
+
+/// The title span and name start of a chunk holding "Title [of Field] Name".
+fn titled_person(ctx: &Ctx<'_>, c: Chunk) -> Option<(usize, usize, usize)> {
+    let r = (c.first..c.last).rev().find(|&i| is_role_word(ctx, i))?;
+    let (role_last, name_first) = if ctx.word_in(r + 1, &["of", "for"]) {
+        let name_first = (r + 3..=c.last)
+            .find(|&j| ctx.tax.given_names.contains(ctx.word(j)))
+            .or_else(|| (c.last >= r + 4).then(|| c.last - 1))?;
+        (name_first - 1, name_first)
+    } else {
+        (r, r + 1)
+    };
+    if !valid_name(ctx, name_first, c.last) {
+        return None;
+    }
+    // the title starts after places and organisation words ("Chinese", "Bank of China")
+    let mut role_first = r;
+    while role_first > c.first && r - role_first < 2 {
+        let i = role_first - 1;
+        let w = ctx.word(i);
+        if !is_name_word(ctx, i) || ctx.is_place(w) || ctx.tax.org_keywords.contains(w) {
+            break;
+        }
+        role_first = i;
+    }
+    Some((role_first, role_last, name_first))
+}
+
+/// Whether `first..=last` can be a person's name: one to four capitalised words that are not
+/// keywords, places, titles or connectors.
+fn valid_name(ctx: &Ctx<'_>, first: usize, last: usize) -> bool {
+    if last < first || last - first >= 4 {
+        return false;
+    }
+    // "Hong Kong-listed": the name goes on into a hyphenated word
+    if ctx.tokens.get(last + 1).is_some_and(|t| {
+        t.is_word() && t.start == ctx.tokens[last].end + 1 && ctx.word(last + 1).starts_with(char::is_uppercase)
+    }) {
+        return false;
+    }
+    (first..=last).all(|i| {
+        let w = ctx.word(i);
+        is_name_word(ctx, i)
+            && !ctx.tokens[i].all_caps
+            && !ctx.tax.org_keywords.contains(w)
+            && !ctx.is_place(w)
+            && !is_role_word(ctx, i)
+            && w.chars().all(|ch| ch.is_alphabetic() || ch == '-' || ch == '\'')
+    })
+}
+
+/// Tags persons among unknown candidates by title, apposition, honorific or speech.
+pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
+    for n in 0..cands.len() {
+        if cands[n].tag != Tag::Unknown {
+            continue;
+        }
+        let mut c = cands[n].chunk;
+        if !valid_name(ctx, c.first, c.last) || ctx.is_place(&ctx.chunk_text(c)) {
+            continue;
+        }
+        let before = c.first.checked_sub(1);
+        let mut role = String::new();
+        let mut org = None;
+        let mut found = false;
+        if let Some(b) = before {
+            if let Some((r, _)) = role_before(ctx, b) {
+                role = r;
+                found = true;
+            } else if ctx.word(b) == "," && b >= 1 {
+                if let Some((r, o)) = role_of_org_before(ctx, cands, b - 1) {
+                    role = r;
+                    org = o;
+                    found = true;
+                }
+            } else if ctx.word_in(b, HONORIFICS)
+                || (ctx.word(b) == "." && b >= 1 && ctx.word_in(b - 1, HONORIFICS))
+            {
+                found = true;
+            }
+        }
+        if !found && ctx.word(c.last + 1) == "," {
+            // "He Kang, Minister of ..." — a given name that is also a stop word
+            if let Some((r, o)) = role_after(ctx, cands, c.last + 2) {
+                role = r;
+                org = o;
+                found = true;
+            }
+        }
+        let given = ctx.tax.given_names.contains(ctx.word(c.first))
+            || (c.len() >= 2 && ctx.tax.given_names.contains(ctx.word(c.last)));
+        if !found && given && c.len() >= 2 {
+            found = ctx.word_in(c.last + 1, SPEECH_VERBS)
+                || before.is_some_and(|b| ctx.word_in(b, &["said", "says", "told"]))
+                || before.is_some_and(|b| ctx.word(b) == "to" && b >= 1 && ctx.word(b - 1) == "according");
+        }
+        if !found {
+            continue;
+        }
+        if let Some(b) = before
+            && ctx.tokens[b].cap
+            && ctx.tokens[b].is_word()
+            && ctx.tax.given_names.contains(ctx.word(b))
+            && ctx.tax.name_stopwords.contains(ctx.word(b))
+        {
+            c.first = b;
+        }
+        let org = match org {
+            Some(m) => tag_org(ctx, cands, m, reg),
+            None => String::new(),
+        };
+        let p = reg.add_person(&ctx.chunk_text(c), ctx.span(c.first, c.last), &role, &org);
+        cands[n] = Cand { chunk: c, tag: Tag::Person(p) };
+    }
+    // "Marie-Pierre Ripert at IXIS": organisations named right after a person
+    for n in 0..cands.len() {
+        let Tag::Person(p) = cands[n].tag else {
+            continue;
+        };
+        if let Some(m) = org_after_index(ctx, cands, cands[n].chunk.last) {
+            let org = tag_org(ctx, cands, m, reg);
+            if reg.persons[p].org.is_empty() {
+                reg.persons[p].org = org;
+            }
+        }
+    }
+}
+
+/// Tags candidate `m` as an organisation (unless it already is one) and returns its name.
+fn tag_org(ctx: &Ctx<'_>, cands: &mut [Cand], m: usize, reg: &mut Registry) -> String {
+    let c = cands[m].chunk;
+    let name = ctx.chunk_text(c);
+    if cands[m].tag == Tag::Unknown {
+        cands[m].tag = Tag::Org(reg.add_org(&name, ctx.span(c.first, c.last), None));
+    }
+    name
+}
+
+/// A title ending at token `i`, with up to three modifiers before it ("assistant general
+/// manager", "Factory manager", "politics lecturer"); returns it and its first token.
+fn role_before(ctx: &Ctx<'_>, i: usize) -> Option<(String, usize)> {
+    if !is_role_word(ctx, i) {
+        return None;
+    }
+    let mut first = i;
+    let mut free = 0;
+    while first > 0 && i - first < 3 {
+        let j = first - 1;
+        let t = &ctx.tokens[j];
+        if !t.is_word() || !ctx.same_sentence(j, i) || ctx.word_in(j, NOT_MODIFIERS) {
+            break;
+        }
+        let w = ctx.word(j);
+        let modifier = if is_role_word(ctx, j) {
+            true
+        } else if t.cap {
+            t.sentence_start && !ctx.is_place(w) && !ctx.tax.name_stopwords.contains(w)
+        } else {
+            w.len() >= 3 && w.chars().all(|c| c.is_alphabetic() || c == '-')
+        };
+        if !modifier || (!is_role_word(ctx, j) && free == 1) {
+            break;
+        }
+        if !is_role_word(ctx, j) {
+            free += 1;
+        }
+        first = j;
+    }
+    let text = crate::text::fold_whitespace(&ctx.text[ctx.span(first, i)]);
+    Some((text, first))
+}
+
+/// "the ex-president of Bank of China, Wang Xuebing": a title and its organisation before the
+/// comma at `i + 1`, or just a title ("China's premier, Wen Jiabao").
+fn role_of_org_before(ctx: &Ctx<'_>, cands: &[Cand], i: usize) -> Option<(String, Option<usize>)> {
+    if let Some((role, _)) = role_before(ctx, i) {
+        return Some((role, None));
+    }
+    let n = cands.iter().position(|c| c.chunk.last == i)?;
+    let c = cands[n].chunk;
+    let mut k = c.first.checked_sub(1)?;
+    if ctx.word(k) == "the" {
+        k = k.checked_sub(1)?;
+    }
+    if !ctx.word_in(k, &["of", "at"]) || k == 0 {
+        return None;
+    }
+    let (role, _) = role_before(ctx, k - 1)?;
+    let org_like = matches!(cands[n].tag, Tag::Org(_) | Tag::Unknown) && !ctx.is_place(&ctx.chunk_text(c));
+    Some((role, org_like.then_some(n)))
+}
+
+/// A title after a comma at token `i` ("chief economist at Hang Seng Bank", "Vice Minister of
+/// Finance", "a politics lecturer at the University of Lille"): the role and organisation.
+fn role_after(ctx: &Ctx<'_>, cands: &[Cand], mut i: usize) -> Option<(String, Option<usize>)> {
+    if ctx.word_in(i, &["a", "an", "the", "its", "their"]) {
+        i += 1;
+    }
+    let start = i;
+    let mut last_role = None;
+    while i < ctx.tokens.len() && i - start < 5 && ctx.tokens[i].is_word() {
+        if ctx.word_in(i, &["in", "who", "said", "says"]) || ctx.word_in(i, NOT_MODIFIERS) {
+            break;
+        }
+        if is_role_word(ctx, i) {
+            last_role = Some(i);
+        } else if ctx.tokens[i].cap && !ctx.word_in(i, ROLE_MODIFIERS) {
+            break;
+        }
+        i += 1;
+    }
+    let r = last_role?;
+    let mut role = crate::text::fold_whitespace(&ctx.text[ctx.span(start, r)]);
+    let mut org = None;
+    if ctx.word_in(r + 1, &["of", "at", "for", "with"]) {
+        let mut k = r + 2;
+        if ctx.word(k) == "the" {
+            k += 1;
+        }
+        if let Some(n) = cands.iter().position(|c| c.chunk.first == k) {
+            let c = &cands[n];
+            let field = ctx.tokens[r].cap
+                && c.tag == Tag::Unknown
+                && !is_keyword_name(ctx, c.chunk.first, c.chunk.last)
+                && ctx.word(r + 1) != "at";
+            if field {
+                role = format!("{role} of {}", ctx.chunk_text(c.chunk));
+            } else if !matches!(c.tag, Tag::Person(_)) && !ctx.is_place(&ctx.chunk_text(c.chunk)) {
+                org = Some(n);
+            }
+        }
+    }
+    Some((role, org))
+}
+
+/// "Marie-Pierre Ripert at IXIS", "Liu Shuxun of Xiamen International Bank": the candidate
+/// naming an organisation right after a person.
+fn org_after_index(ctx: &Ctx<'_>, cands: &[Cand], last: usize) -> Option<usize> {
+    if !ctx.word_in(last + 1, &["at", "of", "from"]) {
+        return None;
+    }
+    let mut k = last + 2;
+    if ctx.word(k) == "the" {
+        k += 1;
+    }
+    let n = cands.iter().position(|c| c.chunk.first == k)?;
+    let c = cands[n];
+    let ok = match c.tag {
+        Tag::Org(_) => true,
+        Tag::Unknown => {
+            !ctx.is_place(&ctx.chunk_text(c.chunk))
+                && !ctx.tax.given_names.contains(ctx.word(c.chunk.first))
+                && ctx.tokens[c.chunk.last + 1..]
+                    .first()
+                    .is_none_or(|t| t.kind != Kind::Possessive)
+        }
+        _ => false,
+    };
+    ok.then_some(n)
+}

@@ -1,0 +1,158 @@
+//! Entities of one document and simple coreference: "Yin" and "Mr Yin" are Yin Hejun, "XIB"
+//! and "Panin" are the organisations whose long names were seen first.
+
+use std::ops::Range;
+
+/// A person seen in the document.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub name: String,
+    /// Byte span of the fullest mention (the first one of that length).
+    pub span: Range<usize>,
+    pub role: String,
+    pub org: String,
+}
+
+/// An organisation seen in the document.
+#[derive(Debug, Clone)]
+pub struct Org {
+    pub name: String,
+    pub span: Range<usize>,
+    /// Acronyms and short forms that refer to it.
+    pub aliases: Vec<String>,
+    /// Gazetteer entry, when it came from one.
+    pub entry: Option<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    pub persons: Vec<Person>,
+    pub orgs: Vec<Org>,
+    /// Index of the most recently mentioned person (for "he said").
+    pub last_person: Option<usize>,
+}
+
+fn words(name: &str) -> impl Iterator<Item = &str> {
+    name.split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+}
+
+impl Registry {
+    /// Adds a person mention, merging it with a person whose name words contain its words or
+    /// are contained in them; returns the person's index.
+    pub fn add_person(&mut self, name: &str, span: Range<usize>, role: &str, org: &str) -> usize {
+        let idx = match self.find_person(name) {
+            Some(idx) => {
+                let p = &mut self.persons[idx];
+                if words(name).count() > words(&p.name).count() {
+                    p.name = name.to_string();
+                    p.span = span;
+                }
+                if p.role.is_empty() {
+                    p.role = role.to_string();
+                }
+                if p.org.is_empty() {
+                    p.org = org.to_string();
+                }
+                idx
+            }
+            None => {
+                self.persons.push(Person {
+                    name: name.to_string(),
+                    span,
+                    role: role.to_string(),
+                    org: org.to_string(),
+                });
+                self.persons.len() - 1
+            }
+        };
+        self.last_person = Some(idx);
+        idx
+    }
+
+    /// The person a name refers to: all its words belong to a known person's name, or a known
+    /// person's words all belong to it. The most recently added match wins.
+    pub fn find_person(&self, name: &str) -> Option<usize> {
+        let new: Vec<&str> = words(name).collect();
+        if new.is_empty() {
+            return None;
+        }
+        self.persons.iter().rposition(|p| {
+            let old: Vec<&str> = words(&p.name).collect();
+            new.iter().all(|w| old.contains(w)) || old.iter().all(|w| new.contains(w))
+        })
+    }
+
+    /// Adds an organisation mention, merging it with a known one it names; returns its index.
+    pub fn add_org(&mut self, name: &str, span: Range<usize>, entry: Option<usize>) -> usize {
+        if let Some(idx) = self.find_org(name, entry) {
+            let org = &mut self.orgs[idx];
+            // a longer form seen later ("China Aviation Oil Holding Company") stays an alias
+            if org.name != name && !org.aliases.iter().any(|a| a == name) {
+                org.aliases.push(name.to_string());
+            }
+            return idx;
+        }
+        self.orgs.push(Org {
+            name: name.to_string(),
+            span,
+            aliases: Vec::new(),
+            entry,
+        });
+        self.orgs.len() - 1
+    }
+
+    /// The organisation a name refers to: same gazetteer entry, same name or alias, or one name
+    /// starting with the other's words ("Illva" ~ "Illva Saronno", "Panin" ~ "Panin Holdings").
+    pub fn find_org(&self, name: &str, entry: Option<usize>) -> Option<usize> {
+        if let Some(e) = entry
+            && let Some(idx) = self.orgs.iter().position(|o| o.entry == Some(e))
+        {
+            return Some(idx);
+        }
+        let new: Vec<&str> = words(name).collect();
+        if new.is_empty() {
+            return None;
+        }
+        self.orgs.iter().position(|o| {
+            if o.name == name || o.aliases.iter().any(|a| a == name) {
+                return true;
+            }
+            let old: Vec<&str> = words(&o.name).collect();
+            starts_with(&old, &new) || starts_with(&new, &old)
+        })
+    }
+}
+
+fn starts_with(long: &[&str], short: &[&str]) -> bool {
+    short.len() < long.len() && long[..short.len()] == *short
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surnames_and_titles_merge_into_one_person() {
+        let mut r = Registry::default();
+        let a = r.add_person("Yin Hejun", 10..19, "Minister", "");
+        assert_eq!(r.add_person("Yin", 50..53, "", ""), a);
+        let b = r.add_person("Bush", 60..64, "President", "");
+        assert_ne!(a, b);
+        assert_eq!(r.add_person("George Bush", 80..91, "", ""), b);
+        assert_eq!(r.persons[b].name, "George Bush");
+        assert_eq!(r.persons[b].role, "President");
+        assert_eq!(r.find_person("Wang"), None);
+    }
+
+    #[test]
+    fn short_forms_and_acronyms_merge_into_one_org() {
+        let mut r = Registry::default();
+        let a = r.add_org("Panin Holdings Ltd", 0..10, None);
+        assert_eq!(r.add_org("Panin", 20..25, None), a);
+        let b = r.add_org("Bank of China", 30..40, None);
+        assert_ne!(r.add_org("Agricultural Bank of China", 50..60, None), b);
+        r.orgs[b].aliases.push("BOC".into());
+        assert_eq!(r.find_org("BOC", None), Some(b));
+    }
+}

@@ -1,0 +1,110 @@
+//! Initiatives: named programmes, plans, campaigns and slogans — from the initiative gazetteer,
+//! capitalised names ending in "Plan", "Programme", "Initiative"..., a capitalised name before
+//! "initiative"/"campaign"/... ("the AI Plus initiative"), ordinal five-year plans and quoted
+//! slogans beside "campaign" or "slogan".
+
+use crate::fact::{Fact, FactKind};
+use crate::text::fold_whitespace;
+
+use super::chunk::Chunk;
+use super::{Cand, Ctx, Tag, fact};
+
+/// Capitalised last words that make a name an initiative ("Marshall Plan").
+const HEADS: &[&str] = &[
+    "Plan", "Programme", "Program", "Initiative", "Strategy", "Scheme", "Agenda", "Campaign",
+    "Pact", "Protocol", "Accord", "Project", "Roadmap", "Blueprint",
+];
+
+/// Lower-case nouns after a name that make it an initiative ("the AI Plus initiative").
+const NOUNS: &[&str] = &[
+    "initiative", "plan", "programme", "program", "strategy", "campaign", "scheme", "drive",
+    "blueprint", "slogan",
+];
+
+const ORDINALS: &[&str] = &[
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+];
+
+pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
+    let mut found: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for h in ctx.tax.initiatives.find(ctx.text) {
+        found.push((h.start..h.end, ctx.tax.initiatives.canonical[h.entry].clone()));
+    }
+    for cand in cands {
+        let c = cand.chunk;
+        if matches!(cand.tag, Tag::Person(_) | Tag::Org(_)) || ctx.is_place(&ctx.chunk_text(c)) {
+            continue;
+        }
+        let headed = c.len() >= 2 && HEADS.contains(&ctx.word(c.last));
+        let before_noun = ctx.word_in(c.last + 1, NOUNS) && !ctx.tokens[c.last + 1].cap;
+        if headed || before_noun {
+            found.push((ctx.span(c.first, c.last), ctx.chunk_text(c)));
+        }
+    }
+    five_year_plans(ctx, &mut found);
+    quoted_slogans(ctx, &mut found);
+
+    found.sort_by_key(|(span, _)| (span.start, span.end));
+    let mut seen: Vec<String> = Vec::new();
+    let mut facts = Vec::new();
+    for (span, name) in found {
+        let key = name.to_lowercase();
+        if seen.iter().any(|s| s.contains(&key) || key.contains(s.as_str())) {
+            continue;
+        }
+        seen.push(key);
+        facts.push(fact(ctx, span, FactKind::Initiative { name }));
+    }
+    facts
+}
+
+/// "the seventh five-year plan", "the 14th Five-Year Plan".
+fn five_year_plans(ctx: &Ctx<'_>, found: &mut Vec<(std::ops::Range<usize>, String)>) {
+    for i in 0..ctx.tokens.len() {
+        if !ctx.word(i).eq_ignore_ascii_case("five-year") || !ctx.word_in(i + 1, &["plan"]) {
+            continue;
+        }
+        let mut first = i;
+        if i > 0 {
+            let w = ctx.word(i - 1).to_ascii_lowercase();
+            let numbered = w.len() > 2
+                && w[..w.len() - 2].chars().all(|c| c.is_ascii_digit())
+                && ["st", "nd", "rd", "th"].contains(&&w[w.len() - 2..]);
+            if numbered || ORDINALS.contains(&w.as_str()) {
+                first = i - 1;
+            }
+        }
+        let span = ctx.span(first, i + 1);
+        found.push((span.clone(), fold_whitespace(&ctx.text[span])));
+    }
+}
+
+/// A short quoted phrase right before or after an initiative noun: `the "Made in China"
+/// campaign`, `a campaign called "Go West"`.
+fn quoted_slogans(ctx: &Ctx<'_>, found: &mut Vec<(std::ops::Range<usize>, String)>) {
+    let is_open = |w: &str| matches!(w, "\"" | "\u{201c}");
+    let is_close = |w: &str| matches!(w, "\"" | "\u{201d}");
+    let mut i = 0;
+    while i < ctx.tokens.len() {
+        if !is_open(ctx.word(i)) {
+            i += 1;
+            continue;
+        }
+        let Some(close) = (i + 1..(i + 9).min(ctx.tokens.len())).find(|&j| is_close(ctx.word(j)))
+        else {
+            i += 1;
+            continue;
+        };
+        let inner = Chunk { first: i + 1, last: close - 1 };
+        let words = (inner.first..=inner.last).all(|k| ctx.tokens[k].is_word());
+        let noun_after = ctx.word_in(close + 1, NOUNS);
+        let noun_before = i >= 2
+            && ctx.word_in(i - 1, &["called", "dubbed", "named"])
+            && ctx.word_in(i - 2, NOUNS);
+        if close > i + 1 && words && (noun_after || noun_before) {
+            found.push((ctx.span(inner.first, inner.last), ctx.chunk_text(inner)));
+        }
+        i = close + 1;
+    }
+}

@@ -1,0 +1,211 @@
+//! Named things: actors (with role and organisation), organisations, initiatives, sectors and
+//! quotes. Capitalised chunks are classified by gazetteers, organisation keywords and the
+//! constructions around them (titles, appositions, "said"), then merged per document.
+
+mod actor;
+mod chunk;
+mod coreference;
+mod initiative;
+mod organization;
+mod quote;
+mod sector;
+mod token;
+
+use std::ops::Range;
+
+use crate::fact::{Fact, FactKind};
+use crate::taxonomy::Taxonomy;
+use crate::text::{Doc, fold_whitespace};
+
+use chunk::Chunk;
+use coreference::Registry;
+use token::Token;
+
+/// The document as the name recognisers see it.
+pub(crate) struct Ctx<'a> {
+    pub text: &'a str,
+    pub doc: &'a Doc<'a>,
+    pub tax: &'a Taxonomy,
+    pub tokens: Vec<Token>,
+    /// Per sentence: an all-caps or title-case headline, where capitals say nothing.
+    pub headline: Vec<bool>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(doc: &'a Doc<'a>, tax: &'a Taxonomy) -> Self {
+        let tokens = token::tokenize(doc);
+        let headline = headlines(doc, &tokens);
+        Self {
+            text: doc.text,
+            doc,
+            tax,
+            tokens,
+            headline,
+        }
+    }
+
+    /// The text of token `i`.
+    pub fn word(&self, i: usize) -> &'a str {
+        self.tokens.get(i).map_or("", |t| t.text(self.text))
+    }
+
+    /// Whether token `i` is one of `words` (ASCII case-insensitive).
+    pub fn word_in(&self, i: usize, words: &[&str]) -> bool {
+        let w = self.word(i);
+        words.iter().any(|x| x.eq_ignore_ascii_case(w))
+    }
+
+    /// Whether tokens `a` and `b` are in the same sentence.
+    pub fn same_sentence(&self, a: usize, b: usize) -> bool {
+        a < self.tokens.len()
+            && b < self.tokens.len()
+            && self.tokens[a].sentence == self.tokens[b].sentence
+    }
+
+    /// Byte span of tokens `first..=last`.
+    pub fn span(&self, first: usize, last: usize) -> Range<usize> {
+        self.tokens[first].start..self.tokens[last].end
+    }
+
+    /// The name a chunk spells, with line breaks folded.
+    pub fn chunk_text(&self, c: Chunk) -> String {
+        fold_whitespace(&self.text[self.span(c.first, c.last)])
+    }
+
+    /// Whether a name is a place (country, region, demonym).
+    pub fn is_place(&self, name: &str) -> bool {
+        crate::places::canonical(name).is_some()
+    }
+}
+
+/// Marks headline sentences: mostly all-caps words, or four or more words mostly capitalised
+/// without final punctuation ("China Accelerates Innovation Drive in 2024").
+fn headlines(doc: &Doc<'_>, tokens: &[Token]) -> Vec<bool> {
+    let n = doc.sentences().len().max(1);
+    let mut words = vec![0u32; n];
+    let mut caps = vec![0u32; n];
+    let mut shout = vec![0u32; n];
+    for t in tokens.iter().filter(|t| t.is_word()) {
+        let s = (t.sentence as usize).min(n - 1);
+        if t.text(doc.text).starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        words[s] += 1;
+        caps[s] += u32::from(t.cap);
+        shout[s] += u32::from(t.all_caps);
+    }
+    (0..n)
+        .map(|s| {
+            let (w, c, a) = (words[s], caps[s], shout[s]);
+            let unpunctuated = doc.sentences().get(s).is_some_and(|r| {
+                !doc.text[r.clone()].ends_with(['.', '!', '?', '"', '\u{201d}', ':'])
+            });
+            (w >= 2 && a * 10 >= w * 6) || (w == 1 && a == 1) || (w >= 4 && unpunctuated && c * 10 >= w * 7)
+        })
+        .collect()
+}
+
+/// A chunk and what it was recognised as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tag {
+    Unknown,
+    Org(usize),
+    Person(usize),
+    /// A title inside a chunk ("Premier" in "Premier Li Qiang") or a place.
+    Other,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cand {
+    pub chunk: Chunk,
+    pub tag: Tag,
+}
+
+/// All name facts of a document.
+pub fn extract(doc: &Doc<'_>, taxonomy: &Taxonomy) -> Vec<Fact> {
+    let ctx = Ctx::new(doc, taxonomy);
+    let mut registry = Registry::default();
+    let mut cands = organization::gazetteer_cands(&ctx, chunk::find(&ctx), &mut registry);
+    actor::split_titled(&ctx, &mut cands, &mut registry);
+    organization::split_coordinated(&ctx, &mut cands);
+    organization::classify(&ctx, &mut cands, &mut registry);
+    actor::classify(&ctx, &mut cands, &mut registry);
+    resolve_mentions(&ctx, &mut cands, &mut registry);
+    organization::classify_late(&ctx, &mut cands, &mut registry);
+
+    let mut facts = Vec::new();
+    emit(&ctx, &registry, &mut facts);
+    facts.extend(initiative::extract(&ctx, &cands));
+    facts.extend(sector::extract(&ctx));
+    facts.extend(quote::extract(&ctx, &cands, &registry));
+    facts
+}
+
+/// Tags unknown chunks that name a known person or organisation (coreference).
+fn resolve_mentions(ctx: &Ctx<'_>, cands: &mut [Cand], registry: &mut Registry) {
+    for cand in cands.iter_mut().filter(|c| c.tag == Tag::Unknown) {
+        let name = ctx.chunk_text(cand.chunk);
+        if cand.chunk.len() <= 3
+            && let Some(p) = registry.find_person(&name)
+        {
+            cand.tag = Tag::Person(p);
+            registry.last_person = Some(p);
+        } else if let Some(o) = registry.find_org(&name, None) {
+            cand.tag = Tag::Org(o);
+        }
+    }
+}
+
+/// Whether the document is a Reuters story (its own publisher is then Reuters, else the BBC).
+fn publisher_is_reuters(text: &str) -> bool {
+    let tail = text.trim_end();
+    tail.ends_with("REUTER") || tail.ends_with("Reuter") || tail.ends_with("REUTERS")
+}
+
+fn is_publisher(name: &str, reuters: bool) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if reuters {
+        lower.starts_with("reuter")
+    } else {
+        lower == "bbc" || lower.starts_with("bbc ") || lower == "british broadcasting corporation"
+    }
+}
+
+fn emit(ctx: &Ctx<'_>, registry: &Registry, facts: &mut Vec<Fact>) {
+    for p in &registry.persons {
+        facts.push(fact(
+            ctx,
+            p.span.clone(),
+            FactKind::Actor {
+                name: p.name.clone(),
+                role: p.role.clone(),
+                org: p.org.clone(),
+            },
+        ));
+    }
+    let reuters = publisher_is_reuters(ctx.text);
+    for o in &registry.orgs {
+        if is_publisher(&o.name, reuters) || (o.entry.is_none() && ctx.is_place(&o.name)) {
+            continue;
+        }
+        facts.push(fact(
+            ctx,
+            o.span.clone(),
+            FactKind::Organization {
+                name: o.name.clone(),
+            },
+        ));
+    }
+}
+
+/// A fact with the provenance of a byte span.
+pub(crate) fn fact(ctx: &Ctx<'_>, span: Range<usize>, kind: FactKind) -> Fact {
+    let (start, end, text, sentence) = ctx.doc.provenance(span);
+    Fact {
+        kind,
+        start,
+        end,
+        text,
+        sentence,
+    }
+}

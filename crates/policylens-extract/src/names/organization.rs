@@ -1,0 +1,387 @@
+//! Organisations: gazetteer names, keyword-headed names ("National Bureau of Statistics",
+//! "Panin Holdings Ltd"), acronym definitions ("(XIB)"), Reuters `<company>` tags and the
+//! constructions that introduce companies ("crane maker Huisman Itrec", "Changyu, the largest
+//! wine maker", "X is a steel firm", "the Economic Information newspaper").
+
+use super::chunk::{Chunk, is_name_word};
+use super::coreference::Registry;
+use super::token::Kind;
+use super::{Cand, Ctx, Tag};
+
+/// Nouns that introduce or describe a company or body: "supplier China Aviation Oil",
+/// "Changyu, the largest wine maker".
+const BODY_NOUNS: &[&str] = &[
+    "firm", "firms", "company", "companies", "maker", "makers", "manufacturer", "manufacturers",
+    "producer", "producers", "supplier", "suppliers", "group", "groups", "giant", "giants",
+    "rival", "rivals", "retailer", "retailers", "carmaker", "airline", "airlines", "carrier",
+    "operator", "insurer", "lender", "bank", "banks", "brewer", "chain", "conglomerate",
+    "distributor", "subsidiary", "unit", "parent", "brokerage", "publisher", "developer",
+    "provider", "exporter", "importer", "miner", "refiner", "shipper", "agency", "newspaper",
+    "paper", "magazine", "broadcaster", "watchdog", "regulator", "house", "corporation",
+    "multinational", "investor", "fund", "exchange", "business", "venture",
+];
+
+/// Nouns after a name that make it a news organisation: "the Economic Information newspaper".
+const PRESS_NOUNS: &[&str] = &["newspaper", "paper", "magazine", "journal", "weekly", "daily"];
+
+/// Words a sentence-initial one-word gazetteer name may be followed by ("Democrats claim").
+const SUBJECT_VERBS: &[&str] = &[
+    "figures", "data", "statistics",
+    "said", "says", "say", "told", "added", "claim", "claims", "claimed", "announced", "reported",
+    "stated", "argued", "warned", "believes", "believe", "expects", "expect", "plans", "wants",
+    "agreed", "denied", "insisted", "posted", "reports",
+];
+
+/// Last words of place names that a possessive construction must not turn into organisations.
+const GEO_HEADS: &[&str] = &[
+    "River", "Province", "Sea", "Mountains", "Island", "Islands", "Valley", "Lake", "Delta",
+    "City", "Region", "Peninsula", "Gulf", "Bay", "Strait", "Coast",
+];
+
+/// Splits chunks around gazetteer organisation names and tags those names.
+pub(crate) fn gazetteer_cands(ctx: &Ctx<'_>, chunks: Vec<Chunk>, reg: &mut Registry) -> Vec<Cand> {
+    let hits = ctx.tax.organizations.find(ctx.text);
+    let mut cands = Vec::with_capacity(chunks.len());
+    let mut h = 0;
+    for c in chunks {
+        let (start, end) = (ctx.tokens[c.first].start, ctx.tokens[c.last].end);
+        while h < hits.len() && hits[h].end <= start {
+            h += 1;
+        }
+        let mut next = c.first;
+        let mut k = h;
+        while k < hits.len() && hits[k].start < end {
+            let hit = hits[k];
+            k += 1;
+            let Some((first, last)) = token_range(ctx, hit.start, hit.end) else {
+                continue;
+            };
+            if first < next || !gazetteer_hit_ok(ctx, c, first, last) {
+                continue;
+            }
+            push_segment(ctx, &mut cands, next, first.saturating_sub(1).max(next), first > next);
+            let name = ctx.chunk_text(Chunk { first, last });
+            let org = reg.add_org(&name, ctx.span(first, last), Some(hit.entry));
+            cands.push(Cand {
+                chunk: Chunk { first, last },
+                tag: Tag::Org(org),
+            });
+            next = last + 1;
+        }
+        if next <= c.last {
+            push_segment(ctx, &mut cands, next, c.last, true);
+        }
+    }
+    cands
+}
+
+/// Pushes the name words of `first..=last` as an unknown candidate (trimming connectors).
+fn push_segment(ctx: &Ctx<'_>, cands: &mut Vec<Cand>, first: usize, last: usize, any: bool) {
+    if !any {
+        return;
+    }
+    let (mut a, mut b) = (first, last);
+    while a <= b && !is_name_word(ctx, a) {
+        a += 1;
+    }
+    while b > a && !is_name_word(ctx, b) {
+        b -= 1;
+    }
+    if a <= b && is_name_word(ctx, a) {
+        cands.push(Cand {
+            chunk: Chunk { first: a, last: b },
+            tag: Tag::Unknown,
+        });
+    }
+}
+
+/// Token indices exactly covering a byte span.
+fn token_range(ctx: &Ctx<'_>, start: usize, end: usize) -> Option<(usize, usize)> {
+    let first = ctx.tokens.partition_point(|t| t.start < start);
+    let last = ctx.tokens.partition_point(|t| t.end <= end).checked_sub(1)?;
+    (first <= last && ctx.tokens.get(first)?.start == start && ctx.tokens[last].end == end)
+        .then_some((first, last))
+}
+
+/// A gazetteer hit inside chunk `c` counts unless it is the surname of a person ("Henry Ford"),
+/// the head of a longer keyword name ("China Life Insurance Company"), or a one-word name
+/// opening a sentence without a reporting verb after it ("Total sales rose").
+fn gazetteer_hit_ok(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool {
+    if ctx.headline[ctx.tokens[first].sentence as usize] {
+        return false;
+    }
+    if first > c.first && ctx.tax.given_names.contains(ctx.word(first - 1)) {
+        return false;
+    }
+    if first == c.first && last < c.last && ctx.tax.org_keywords.contains(ctx.word(c.last)) {
+        return false;
+    }
+    if first == last && ctx.tokens[first].sentence_start && !ctx.tokens[first].all_caps {
+        let word = ctx.word(first);
+        let plain = word.chars().skip(1).all(char::is_lowercase);
+        let elsewhere = ctx.tokens.iter().any(|t| {
+            t.start != ctx.tokens[first].start && !t.sentence_start && t.text(ctx.text) == word
+        });
+        return !plain || elsewhere || ctx.word_in(last + 1, SUBJECT_VERBS);
+    }
+    true
+}
+
+/// Whether `first..=last` is a keyword-headed name of two or more words.
+pub(crate) fn is_keyword_name(ctx: &Ctx<'_>, first: usize, last: usize) -> bool {
+    let mut words = 0;
+    let mut keyword = false;
+    let mut other = false;
+    for i in first..=last {
+        if !is_name_word(ctx, i) {
+            continue;
+        }
+        words += 1;
+        if ctx.tax.org_keywords.contains(ctx.word(i)) {
+            keyword = true;
+        } else {
+            other = true;
+        }
+    }
+    words >= 2 && keyword && other && !ctx.is_place(&ctx.chunk_text(Chunk { first, last }))
+}
+
+/// Splits "Bank of China and China Construction Bank" into two names, and "Liu Shuxun of Xiamen
+/// International Bank" into a person and a bank.
+pub(crate) fn split_coordinated(ctx: &Ctx<'_>, cands: &mut Vec<Cand>) {
+    let mut out = Vec::with_capacity(cands.len());
+    for cand in cands.drain(..) {
+        let c = cand.chunk;
+        let split = (cand.tag == Tag::Unknown)
+            .then(|| {
+                (c.first + 1..c.last).find(|&k| {
+                    let left = (c.first, k - 1);
+                    let right = (k + 1, c.last);
+                    match ctx.word(k) {
+                        "and" => {
+                            is_keyword_name(ctx, left.0, left.1)
+                                && is_keyword_name(ctx, right.0, right.1)
+                                && ends_name(ctx, left.1)
+                        }
+                        "of" => {
+                            ctx.tax.given_names.contains(ctx.word(c.first))
+                                && (k - c.first) <= 3
+                                && !is_keyword_name(ctx, left.0, left.1)
+                                && (left.0..=left.1)
+                                    .all(|i| !ctx.tax.org_keywords.contains(ctx.word(i)))
+                                && is_keyword_name(ctx, right.0, right.1)
+                        }
+                        _ => false,
+                    }
+                })
+            })
+            .flatten();
+        match split {
+            Some(k) => {
+                out.push(Cand {
+                    chunk: Chunk { first: c.first, last: k - 1 },
+                    tag: Tag::Unknown,
+                });
+                out.push(Cand {
+                    chunk: Chunk { first: k + 1, last: c.last },
+                    tag: Tag::Unknown,
+                });
+            }
+            None => out.push(cand),
+        }
+    }
+    *cands = out;
+}
+
+/// Whether a name may end at token `i`: a keyword ("Bank") or the object of "of" ("of China").
+fn ends_name(ctx: &Ctx<'_>, i: usize) -> bool {
+    ctx.tax.org_keywords.contains(ctx.word(i)) || (i >= 1 && ctx.word(i - 1) == "of")
+}
+
+/// Tags organisations among unknown candidates by keyword, acronym, tag and context.
+pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
+    for n in 0..cands.len() {
+        let c = cands[n].chunk;
+        let name = ctx.chunk_text(c);
+        if let Tag::Org(o) = cands[n].tag {
+            if let Some(acronym) = acronym_after(ctx, c) {
+                reg.orgs[o].aliases.push(acronym.to_string());
+            }
+            continue;
+        }
+        if cands[n].tag != Tag::Unknown || is_initiative(ctx, c) {
+            continue;
+        }
+        if let Some(exchange) = stock_exchange_after(ctx, c) {
+            let span = ctx.tokens[c.first].start..ctx.tokens[exchange].end;
+            let name = crate::text::fold_whitespace(&ctx.text[span.clone()]);
+            cands[n].tag = Tag::Org(reg.add_org(&name, span, None));
+            continue;
+        }
+        if ctx.is_place(&name) {
+            continue;
+        }
+        let acronym = acronym_after(ctx, c);
+        let person_like = ctx.tax.given_names.contains(ctx.word(c.first));
+        let org = is_keyword_name(ctx, c.first, c.last)
+            || acronym.is_some()
+            || (ctx.word(c.first.wrapping_sub(1)) == "<" && ctx.word(c.last + 1) == ">")
+            || (c.len() >= 3 && (c.first..=c.last).any(|i| ctx.word(i) == "&"))
+            || (!person_like && introduced_as_body(ctx, c))
+            || (!person_like && described_as_body(ctx, c))
+            || (!person_like && owned_by_place(ctx, c))
+            || (!person_like && n > 0 && coordinated_with_org(ctx, cands[n - 1], c));
+        if org {
+            let o = reg.add_org(&name, ctx.span(c.first, c.last), None);
+            if let Some(acronym) = acronym {
+                reg.orgs[o].aliases.push(acronym.to_string());
+            }
+            cands[n].tag = Tag::Org(o);
+        }
+    }
+}
+
+/// Whether a chunk is (inside) a known initiative name ("Child Trust Fund").
+fn is_initiative(ctx: &Ctx<'_>, c: Chunk) -> bool {
+    let span = ctx.span(c.first, c.last);
+    ctx.tax
+        .initiatives
+        .find(&ctx.text[span])
+        .iter()
+        .any(|h| h.start == 0)
+}
+
+/// "China Aviation Oil (CAO)": the acronym, when its letters are the name's initials.
+fn acronym_after<'a>(ctx: &Ctx<'a>, c: Chunk) -> Option<&'a str> {
+    if ctx.word(c.last + 1) != "(" || ctx.word(c.last + 3) != ")" {
+        return None;
+    }
+    let t = ctx.tokens.get(c.last + 2)?;
+    if !t.all_caps || c.len() < 2 {
+        return None;
+    }
+    let acronym = t.text(ctx.text);
+    let letters: String = acronym.chars().filter(|ch| ch.is_alphabetic()).collect();
+    let mut initials = String::new();
+    let mut all_initials = String::new();
+    for i in c.first..=c.last {
+        let t = &ctx.tokens[i];
+        if !t.is_word() {
+            continue;
+        }
+        let first = t.text(ctx.text).chars().next().unwrap_or(' ');
+        all_initials.push(first.to_ascii_uppercase());
+        if t.cap {
+            initials.push(first);
+        }
+    }
+    (letters == initials || letters == all_initials).then_some(acronym)
+}
+
+/// "crane maker Huisman Itrec", "firms such as Heineken", "financial firm, China Life,".
+fn introduced_as_body(ctx: &Ctx<'_>, c: Chunk) -> bool {
+    let Some(mut i) = c.first.checked_sub(1) else {
+        return false;
+    };
+    if ctx.word(i) == "," && i >= 1 {
+        i -= 1;
+    } else if ctx.word(i) == "as" && i >= 2 && ctx.word(i - 1) == "such" {
+        i -= 2;
+    }
+    ctx.same_sentence(i, c.first)
+        && ctx.tokens[i].is_word()
+        && !ctx.tokens[i].cap
+        && ctx.word_in(i, BODY_NOUNS)
+}
+
+/// "Changyu, the largest wine maker in China", "Beck-Crespel is a specialist steel firm", "the
+/// Economic Information newspaper".
+fn described_as_body(ctx: &Ctx<'_>, c: Chunk) -> bool {
+    let after = c.last + 1;
+    if ctx.word_in(after, PRESS_NOUNS) && !ctx.tokens[after].cap {
+        return true;
+    }
+    if ctx.word(after) == "news" && ctx.word(after + 1) == "agency" {
+        return true;
+    }
+    let mut i = if ctx.word(after) == "," {
+        after + 1
+    } else if ctx.word_in(after, &["is", "was"]) {
+        after + 1
+    } else {
+        return false;
+    };
+    if !ctx.word_in(i, &["the", "a", "an"]) {
+        return false;
+    }
+    i += 1;
+    for _ in 0..5 {
+        let Some(t) = ctx.tokens.get(i) else {
+            return false;
+        };
+        if !t.is_word() || !ctx.same_sentence(i, c.last) {
+            return false;
+        }
+        if !t.cap && ctx.word_in(i, BODY_NOUNS) {
+            let next = ctx.tokens.get(i + 1);
+            return next.is_none_or(|n| n.kind != Kind::Possessive);
+        }
+        if ctx.word_in(i, &["of", "who", "which", "that", "and"]) {
+            return false;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// "Italy's Illva Saronno": a name owned by a place.
+fn owned_by_place(ctx: &Ctx<'_>, c: Chunk) -> bool {
+    if c.first < 2 || ctx.tokens[c.first - 1].kind != Kind::Possessive {
+        return false;
+    }
+    let owner = ctx.word(c.first - 2);
+    ctx.is_place(owner)
+        && !ctx.is_place(ctx.word(c.first))
+        && !GEO_HEADS.contains(&ctx.word(c.last))
+        && !ctx.tax.is_role(&ctx.word(c.first).to_lowercase())
+}
+
+/// "Barclay's Capital and Sumitomo Mitsui": a name joined by "and" to an organisation.
+fn coordinated_with_org(ctx: &Ctx<'_>, prev: Cand, c: Chunk) -> bool {
+    matches!(prev.tag, Tag::Org(_))
+        && prev.chunk.last + 2 == c.first
+        && ctx.word_in(prev.chunk.last + 1, &["and", "or"])
+}
+
+/// "the Shenzhen stock exchange": the index of "exchange".
+fn stock_exchange_after(ctx: &Ctx<'_>, c: Chunk) -> Option<usize> {
+    (ctx.word(c.last + 1) == "stock" && ctx.word(c.last + 2) == "exchange").then_some(c.last + 2)
+}
+
+/// Organisations that only a company-like verb or a stake reveals: "Changyu said in a
+/// statement", "a stake in Illva", "Panin reported a loss".
+pub(crate) fn classify_late(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
+    for cand in cands.iter_mut().filter(|c| c.tag == Tag::Unknown) {
+        let c = cand.chunk;
+        let name = ctx.chunk_text(c);
+        if ctx.is_place(&name) || ctx.tax.given_names.contains(ctx.word(c.first)) || c.len() > 4 {
+            continue;
+        }
+        let after = c.last + 1;
+        let statement = ctx.word(after) == "said"
+            && ctx.word(after + 1) == "in"
+            && ctx.word_in(after + 2, &["a", "its"])
+            && ctx.word(after + 3) == "statement";
+        let results = ctx.word_in(after, &["reported", "posted"])
+            && ctx.word_in(
+                after + 1,
+                &["a", "net", "profit", "profits", "loss", "losses", "sales", "earnings", "revenue", "record"],
+            );
+        let stake = c.first >= 2
+            && ctx.word_in(c.first - 1, &["in", "of"])
+            && ctx.word_in(c.first - 2, &["stake", "shares", "stakes", "shareholders"]);
+        if statement || results || stake || ctx.word(after) == "announced" {
+            cand.tag = Tag::Org(reg.add_org(&name, ctx.span(c.first, c.last), None));
+        }
+    }
+}

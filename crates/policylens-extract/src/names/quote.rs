@@ -1,0 +1,104 @@
+//! Quotes: a speaker (person or organisation) and what they said — a quoted passage, or the
+//! reported clause after "X said (that)". A pronoun speaker ("he said") is the last person named.
+
+use std::ops::Range;
+
+use crate::fact::{Fact, FactKind};
+use crate::text::fold_whitespace;
+
+use super::actor::SPEECH_VERBS;
+use super::coreference::Registry;
+use super::{Cand, Ctx, Tag, fact};
+
+const PRONOUNS: &[&str] = &["he", "she"];
+
+pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact> {
+    let mut facts = Vec::new();
+    let mut last_person: Option<usize> = None;
+    let mut c = 0;
+    for (s, range) in ctx.doc.sentences().iter().enumerate() {
+        let first = ctx.tokens.partition_point(|t| t.start < range.start);
+        let last = ctx.tokens.partition_point(|t| t.start < range.end);
+        // speakers named in this sentence
+        let mut speakers: Vec<(usize, usize, String)> = Vec::new();
+        while c < cands.len() && cands[c].chunk.first < last {
+            let cand = cands[c];
+            let name = match cand.tag {
+                Tag::Person(p) => Some(reg.persons[p].name.clone()),
+                Tag::Org(o) => Some(reg.orgs[o].name.clone()),
+                _ => None,
+            };
+            if let Some(name) = name
+                && ctx.tokens[cand.chunk.first].sentence as usize == s
+            {
+                speakers.push((cand.chunk.first, cand.chunk.last, name));
+            }
+            c += 1;
+        }
+        let quoted = quoted_span(ctx, range);
+        let speech = (first..last).find(|&i| ctx.word_in(i, SPEECH_VERBS));
+        let speaker = speakers
+            .iter()
+            .find(|(f, l, _)| speech.is_some_and(|v| *l + 1 == v || v + 1 == *f))
+            .map(|(_, _, n)| n.clone())
+            .or_else(|| {
+                let pronoun = speech.is_some_and(|v| {
+                    v > first && ctx.word_in(v - 1, PRONOUNS) || ctx.word_in(v + 1, PRONOUNS)
+                });
+                pronoun
+                    .then(|| last_person.map(|p| reg.persons[p].name.clone()))
+                    .flatten()
+            });
+        if let (Some(speaker), Some(v)) = (speaker, speech) {
+            let statement = quoted.or_else(|| reported_clause(ctx, v, last, range));
+            if let Some(span) = statement {
+                let quote = fold_whitespace(&ctx.text[span.clone()]);
+                if quote.split_whitespace().count() >= 3 {
+                    facts.push(fact(ctx, span, FactKind::Quote { speaker, quote }));
+                }
+            }
+        }
+        for cand in cands[..c].iter().rev() {
+            if let Tag::Person(p) = cand.tag {
+                last_person = Some(p);
+                break;
+            }
+        }
+    }
+    facts
+}
+
+/// The first quoted passage in a sentence, without its quote marks; an unclosed quote runs to
+/// the end of the sentence.
+fn quoted_span(ctx: &Ctx<'_>, range: &Range<usize>) -> Option<Range<usize>> {
+    let s = &ctx.text[range.clone()];
+    let open = s.find(['"', '\u{201c}'])?;
+    let open_len = s[open..].chars().next()?.len_utf8();
+    let body = open + open_len;
+    let close = s[body..]
+        .find(['"', '\u{201d}'])
+        .map_or(s.len(), |p| body + p);
+    let inner = s[body..close].trim_matches(|c: char| c.is_whitespace() || c == ',');
+    if inner.is_empty() {
+        return None;
+    }
+    let start = range.start + body + (s[body..close].len() - s[body..close].trim_start().len());
+    Some(start..start + inner.len())
+}
+
+/// "X said (that) CLAUSE.": the clause after the verb at token `v`, up to the sentence end.
+fn reported_clause(ctx: &Ctx<'_>, v: usize, last: usize, range: &Range<usize>) -> Option<Range<usize>> {
+    let mut k = v + 1;
+    if ctx.word_in(k, &["this", "last", "on"]) && ctx.word_in(k + 1, &["week", "month", "year", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]) {
+        k += 2;
+    }
+    if ctx.word(k) == "that" {
+        k += 1;
+    }
+    if k >= last || !ctx.tokens[k].is_word() {
+        return None;
+    }
+    let start = ctx.tokens[k].start;
+    let end = ctx.text[..range.end].trim_end_matches(['.', ' ', '\n']).len();
+    (end > start).then_some(start..end)
+}

@@ -1,0 +1,126 @@
+//! Sectors: industries and technology fields from the sector taxonomy, one fact per sector per
+//! document. A multi-word name counts on sight; a one-word name ("oil", "steel") needs a second
+//! mention, a sector word after it ("steel industry"), a list of sectors around it ("coal,
+//! steel and textiles") or an introduction ("industries including mining").
+
+use crate::fact::{Fact, FactKind};
+use crate::taxonomy::Hit;
+
+use super::{Ctx, fact};
+
+/// Words after a one-word sector name that make it the subject: "sugar imports", "oil prices".
+const SECTOR_CONTEXT_AFTER: &[&str] = &[
+    "industry", "industries", "sector", "sectors", "market", "markets", "firms", "firm",
+    "companies", "company", "producers", "producer", "production", "output", "exports", "imports",
+    "prices", "price", "exploration", "makers", "maker", "business",
+    "businesses", "supplies", "supply", "plants", "mills", "manufacturers", "manufacturing",
+    "sales", "demand", "consumption", "stocks", "shares", "crop", "crops", "reserves", "fields",
+    "mines", "workers", "jobs", "investment", "reform", "reforms", "group", "groups", "trade",
+    "exporter", "importer", "exporters", "importers", "operators", "services", "stations",
+];
+
+/// Words before a one-word sector name that introduce it: "industries including mining".
+const SECTOR_CONTEXT_BEFORE: &[&str] = &["including", "such as", "like"];
+
+pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Fact> {
+    let hits: Vec<Hit> = ctx
+        .tax
+        .sectors
+        .find(ctx.text)
+        .into_iter()
+        .filter(|h| case_fits(ctx, h))
+        .collect();
+    let entries = ctx.tax.sectors.len();
+    let mut count = vec![0u32; entries];
+    let mut strong = vec![false; entries];
+    let mut first: Vec<Option<usize>> = vec![None; entries];
+    for (k, h) in hits.iter().enumerate() {
+        count[h.entry] += 1;
+        first[h.entry].get_or_insert(k);
+        let alias = ctx.tax.sectors.pattern(h.pattern);
+        if alias.contains([' ', '-']) || in_context(ctx, &hits, k) {
+            strong[h.entry] = true;
+        }
+    }
+    let mut facts = Vec::new();
+    for entry in 0..entries {
+        let Some(k) = first[entry] else {
+            continue;
+        };
+        if !(strong[entry] || count[entry] >= 2) {
+            continue;
+        }
+        let h = hits[k];
+        facts.push(fact(
+            ctx,
+            h.start..h.end,
+            FactKind::Sector {
+                name: ctx.tax.sectors.canonical[entry].clone(),
+            },
+        ));
+    }
+    facts
+}
+
+/// A lower-case alias written with a capital ("Rice", "Shell") names something else, except at
+/// the start of a sentence or in a headline.
+fn case_fits(ctx: &Ctx<'_>, h: &Hit) -> bool {
+    let surface = &ctx.text[h.start..h.end];
+    if !surface.starts_with(|c: char| c.is_uppercase()) {
+        return true;
+    }
+    let alias = ctx.tax.sectors.pattern(h.pattern);
+    if alias.starts_with(|c: char| c.is_uppercase()) {
+        return true;
+    }
+    let i = ctx.tokens.partition_point(|t| t.start < h.start);
+    ctx.tokens
+        .get(i)
+        .is_some_and(|t| t.sentence_start || ctx.headline[t.sentence as usize])
+}
+
+/// Whether hit `k` stands in a sector context or in a list with another sector.
+fn in_context(ctx: &Ctx<'_>, hits: &[Hit], k: usize) -> bool {
+    let h = hits[k];
+    let after = next_word(ctx.text, h.end);
+    if SECTOR_CONTEXT_AFTER.iter().any(|w| w.eq_ignore_ascii_case(after)) {
+        return true;
+    }
+    let before = ctx.text[..h.start].trim_end();
+    if SECTOR_CONTEXT_BEFORE
+        .iter()
+        .any(|w| ends_with_word(before, w))
+    {
+        return true;
+    }
+    let joined = |a: &Hit, b: &Hit| {
+        let gap = ctx.text[a.end..b.start].trim();
+        matches!(gap, "," | "and" | "or" | ", and" | ", or" | "&")
+    };
+    (k > 0 && joined(&hits[k - 1], &h)) || (k + 1 < hits.len() && joined(&h, &hits[k + 1]))
+}
+
+fn next_word(text: &str, from: usize) -> &str {
+    let rest = text[from..].trim_start();
+    let end = rest
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+fn ends_with_word(text: &str, phrase: &str) -> bool {
+    let mut from = text.len().saturating_sub(phrase.len() + 8);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let folded: String = text[from..]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    folded.len() >= phrase.len()
+        && folded[folded.len() - phrase.len()..].eq_ignore_ascii_case(phrase)
+        && folded[..folded.len() - phrase.len()]
+            .chars()
+            .last()
+            .is_none_or(|c| !c.is_alphanumeric())
+}

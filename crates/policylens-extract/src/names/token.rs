@@ -1,0 +1,237 @@
+//! Word tokens for the name recognisers: byte spans, capitalisation, sentence membership, with
+//! dotted acronyms ("U.S."), hyphenated names ("Marie-Pierre") and split-off possessives.
+
+use crate::text::Doc;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Letters and digits, with inner hyphens, apostrophes, dots (acronyms) or `&`.
+    Word,
+    /// A split-off possessive `'s`.
+    Possessive,
+    /// Any other single character that is not white space.
+    Punct,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub kind: Kind,
+    /// Index of the sentence the token belongs to.
+    pub sentence: u32,
+    /// First word of its sentence (its capital says nothing).
+    pub sentence_start: bool,
+    /// Starts with an upper-case letter (or is a capitalised hyphenated word).
+    pub cap: bool,
+    /// Two or more letters, all upper case ("CHINA", "NBS").
+    pub all_caps: bool,
+}
+
+impl Token {
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+
+    pub fn is_word(&self) -> bool {
+        self.kind == Kind::Word
+    }
+}
+
+/// Tokens of the whole document, in order, with sentence indices from `doc`.
+pub fn tokenize(doc: &Doc<'_>) -> Vec<Token> {
+    let text = doc.text;
+    let bytes = text.as_bytes();
+    let sentences = doc.sentences();
+    let mut tokens = Vec::with_capacity(text.len() / 5);
+    let mut sentence = 0usize;
+    let mut sentence_has_word = false;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let ch = char_at(text, i);
+        let len = ch.len_utf8();
+        if ch.is_whitespace() {
+            i += len;
+            continue;
+        }
+        while sentence < sentences.len() && sentences[sentence].end <= i {
+            sentence += 1;
+            sentence_has_word = false;
+        }
+        if ch.is_alphanumeric() {
+            let end = word_end(text, i);
+            let (word_end, possessive) = split_possessive(text, i, end);
+            let word = &text[i..word_end];
+            tokens.push(Token {
+                start: i,
+                end: word_end,
+                kind: Kind::Word,
+                sentence: sentence as u32,
+                sentence_start: !sentence_has_word,
+                cap: is_capitalised(word),
+                all_caps: is_all_caps(word),
+            });
+            sentence_has_word = true;
+            if possessive {
+                tokens.push(Token {
+                    start: word_end,
+                    end,
+                    kind: Kind::Possessive,
+                    sentence: sentence as u32,
+                    sentence_start: false,
+                    cap: false,
+                    all_caps: false,
+                });
+            }
+            i = end;
+        } else {
+            tokens.push(Token {
+                start: i,
+                end: i + len,
+                kind: Kind::Punct,
+                sentence: sentence as u32,
+                sentence_start: false,
+                cap: false,
+                all_caps: false,
+            });
+            i += len;
+        }
+    }
+    tokens
+}
+
+fn char_at(text: &str, i: usize) -> char {
+    text[i..].chars().next().unwrap_or(' ')
+}
+
+/// End of the word starting at `start`: alphanumerics joined by one inner `-`, `'`, `’`, `&`, or
+/// a `.` between letters of a dotted acronym or digits of a decimal; a dotted acronym keeps its
+/// final period ("U.S.").
+fn word_end(text: &str, start: usize) -> usize {
+    let mut end = start;
+    let mut chars = text[start..].char_indices().peekable();
+    let mut prev = ' ';
+    let mut dotted = false;
+    while let Some((off, ch)) = chars.next() {
+        if ch.is_alphanumeric() {
+            end = start + off + ch.len_utf8();
+            prev = ch;
+            continue;
+        }
+        let next = chars.peek().map(|&(_, c)| c).unwrap_or(' ');
+        let joins = match ch {
+            '-' | '\'' | '\u{2019}' | '&' => next.is_alphanumeric(),
+            '.' => {
+                (prev.is_ascii_digit() && next.is_ascii_digit())
+                    || (prev.is_uppercase() && next.is_uppercase() && single_letter_before(text, start, start + off))
+            }
+            _ => false,
+        };
+        if !joins {
+            if ch == '.' && dotted && prev.is_uppercase() {
+                end = start + off + 1;
+            }
+            break;
+        }
+        if ch == '.' {
+            dotted = true;
+        }
+        prev = ch;
+    }
+    end
+}
+
+/// Whether the letter before byte `dot` stands alone since the word start or the last period.
+fn single_letter_before(text: &str, word_start: usize, dot: usize) -> bool {
+    let part = &text[word_start..dot];
+    let last = part.rsplit('.').next().unwrap_or(part);
+    last.chars().count() == 1
+}
+
+/// Splits a trailing `'s` / `’s` off a word; returns the word end and whether one was split.
+fn split_possessive(text: &str, start: usize, end: usize) -> (usize, bool) {
+    let word = &text[start..end];
+    for suffix in ["'s", "\u{2019}s"] {
+        if word.len() > suffix.len() && word.ends_with(suffix) {
+            return (end - suffix.len(), true);
+        }
+    }
+    (end, false)
+}
+
+/// Capitalised: upper-case first letter; a hyphenated word only when its last part is too
+/// ("Anheuser-Busch", not "China-published").
+pub fn is_capitalised(word: &str) -> bool {
+    let first_upper = word.chars().next().is_some_and(char::is_uppercase);
+    if !first_upper {
+        return false;
+    }
+    match word.rfind('-') {
+        Some(p) => word[p + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()),
+        None => true,
+    }
+}
+
+/// Two or more letters, all upper case.
+pub fn is_all_caps(word: &str) -> bool {
+    let mut letters = 0;
+    for c in word.chars() {
+        if c.is_lowercase() {
+            return false;
+        }
+        if c.is_alphabetic() {
+            letters += 1;
+        }
+    }
+    letters >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        let doc = Doc::new(text);
+        tokenize(&doc)
+            .iter()
+            .map(|t| {
+                let mark = match (t.kind, t.cap, t.sentence_start) {
+                    (Kind::Punct, ..) => "",
+                    (Kind::Possessive, ..) => "~",
+                    (_, true, true) => "^",
+                    (_, true, false) => "+",
+                    _ => "",
+                };
+                format!("{mark}{}", t.text(text))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn acronyms_decimals_and_possessives() {
+        assert_eq!(
+            words("The U.S. grew 7.6 pct, Barclay's Capital said."),
+            vec!["^The", "+U.S.", "grew", "7.6", "pct", ",", "+Barclay", "~'s", "+Capital", "said", "."]
+        );
+    }
+
+    #[test]
+    fn hyphens_ampersands_and_curly_quotes() {
+        assert_eq!(
+            words("Marie-Pierre at AT&T and China-published \u{201c}Scottish & Newcastle\u{201d}"),
+            vec![
+                "^Marie-Pierre", "at", "+AT&T", "and", "China-published", "\u{201c}", "+Scottish", "&",
+                "+Newcastle", "\u{201d}"
+            ]
+        );
+    }
+
+    #[test]
+    fn sentence_starts_follow_the_splitter() {
+        assert_eq!(words("It rose. Then Li said."), vec!["^It", "rose", ".", "^Then", "+Li", "said", "."]);
+    }
+}
