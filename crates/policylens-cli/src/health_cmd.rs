@@ -28,7 +28,11 @@ enum Probe {
     Aggregate,
     /// The gateway's grpc.health.v1 service reports SERVING.
     Grpc {
-        #[arg(long, env = "POLICYLENS_GATEWAY", default_value = "http://127.0.0.1:50051")]
+        #[arg(
+            long,
+            env = "POLICYLENS_GATEWAY",
+            default_value = "http://127.0.0.1:50051"
+        )]
         gateway: String,
     },
 }
@@ -39,7 +43,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
             Probe::Consumer { stream, consumer } => {
                 let nats = quick_nats(&args).await?;
                 let js = async_nats::jetstream::new(nats);
-                let mut stream = js
+                let stream = js
                     .get_stream(stream)
                     .await
                     .map_err(|e| anyhow::anyhow!(e))
@@ -53,13 +57,23 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             Probe::Aggregate => {
                 let nats = quick_nats(&args).await?;
-                let request = policylens_proto::ListSeriesRequest { page_size: 1, ..Default::default() };
+                let request = policylens_proto::ListSeriesRequest {
+                    page_size: 1,
+                    ..Default::default()
+                };
                 let reply = nats
-                    .request(subjects::query_subject(method::LIST_SERIES), request.encode_to_vec().into())
+                    .request(
+                        subjects::query_subject(method::LIST_SERIES),
+                        request.encode_to_vec().into(),
+                    )
                     .await
                     .map_err(|e| anyhow::anyhow!(e))
                     .context("no aggregate answered")?;
-                if let Some(code) = reply.headers.as_ref().and_then(|h| h.get(subjects::HEADER_ERROR)) {
+                if let Some(code) = reply
+                    .headers
+                    .as_ref()
+                    .and_then(|h| h.get(subjects::HEADER_ERROR))
+                {
                     anyhow::bail!("aggregate answered with an error: {code}");
                 }
                 Ok(())
@@ -72,13 +86,16 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("failed to connect to the gateway at {gateway}"))?;
                 let mut client = tonic_health::pb::health_client::HealthClient::new(channel);
                 let status = client
-                    .check(tonic_health::pb::HealthCheckRequest { service: String::new() })
+                    .check(tonic_health::pb::HealthCheckRequest {
+                        service: String::new(),
+                    })
                     .await
                     .context("health check failed")?
                     .into_inner()
                     .status;
                 anyhow::ensure!(
-                    status == tonic_health::pb::health_check_response::ServingStatus::Serving as i32,
+                    status
+                        == tonic_health::pb::health_check_response::ServingStatus::Serving as i32,
                     "gateway is not serving (status {status})"
                 );
                 Ok(())

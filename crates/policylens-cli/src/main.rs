@@ -1,8 +1,13 @@
 //! `policylens`: the command line. `extract` runs the extraction library offline over files and
-//! JSONL corpora; `publish` sends documents onto `policy.ingest`; `facts`, `series`, `watch`
-//! query the gateway.
+//! JSONL corpora; `publish` sends documents onto `policy.ingest`; `facts`, `series`, `entities`,
+//! `watch` query the gateway; `health` probes the services for container healthchecks.
 
 mod extract_cmd;
+mod health_cmd;
+mod proto_json;
+mod publish_cmd;
+mod query_cmd;
+mod table;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,12 +30,31 @@ enum Command {
     /// Extract facts offline from text files, HTML files, folders and JSONL corpora (one ingest
     /// envelope per line); prints one JSON line per document in the `eval/FORMAT.md` format.
     Extract(extract_cmd::Args),
+    /// Publish text, HTML and JSON files, folders and JSONL corpora onto `policy.ingest`, each
+    /// acknowledged by the INGEST stream; prints a summary.
+    Publish(publish_cmd::Args),
+    /// List facts across documents (filtered, paginated).
+    Facts(query_cmd::FactsArgs),
+    /// List the indicator series, or show one series with its points (`series ID`).
+    Series(query_cmd::SeriesArgs),
+    /// List entities (actors, organisations, initiatives, sectors) by mentions.
+    Entities(query_cmd::EntitiesArgs),
+    /// Stream facts as they are aggregated.
+    Watch(query_cmd::WatchArgs),
+    /// Probe a service for container healthchecks (exit 0 when healthy).
+    Health(health_cmd::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => extract_cmd::run(args),
+        Command::Publish(args) => block_on(publish_cmd::run(args)),
+        Command::Facts(args) => block_on(query_cmd::facts(args)),
+        Command::Series(args) => block_on(query_cmd::series(args)),
+        Command::Entities(args) => block_on(query_cmd::entities(args)),
+        Command::Watch(args) => block_on(query_cmd::watch(args)),
+        Command::Health(args) => block_on(health_cmd::run(args)),
     };
     match result {
         Ok(code) => code,
@@ -39,6 +63,17 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Runs an async command on a fresh runtime.
+fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
+    future: F,
+) -> anyhow::Result<ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("failed to start the async runtime: {e}"))?
+        .block_on(future)
 }
 
 /// Expands folders (recursively, sorted) into files.
