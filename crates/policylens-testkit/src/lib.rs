@@ -2,6 +2,8 @@
 //! a random port (killed when the guard drops), condition waits with deadlines, and the location
 //! of `../shared` (corpus and eval set).
 
+pub mod compose;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
