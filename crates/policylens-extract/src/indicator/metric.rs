@@ -1,0 +1,339 @@
+//! What a figure measures: the noun phrase a quantity is stated of, found by walking left from
+//! the figure over verbs and auxiliaries to its subject ("US exports rose 12.3% to"), through
+//! "of"/"at" complements ("a group net profit of", "put output at"), or rightwards from a
+//! premodifying figure ("a $45bn state bailout") or a share ("45 pct of China's sugar").
+
+use super::tokens::{BREAK, CHAIN, DETERMINERS, GENERIC_HEAD, Kind, NP_PREPOSITIONS, Token};
+
+/// Where a figure's metric comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    /// A phrase of the sentence: token range, and an optional owner phrase to put before it
+    /// ("Panin Holdings reported a loss of" → owner "Panin Holdings").
+    Phrase {
+        tokens: std::ops::Range<usize>,
+        owner: Option<std::ops::Range<usize>>,
+        /// The figure is a share of the phrase ("45 pct of China's sugar").
+        share: bool,
+    },
+    /// The figure continues the statement of an earlier figure (by mention index).
+    Inherit(usize),
+    Nothing,
+}
+
+const STATUS_NOUNS: &[&str] = &[
+    "projections", "projection", "forecasts", "forecast", "expectations", "estimates",
+    "estimate", "plans", "targets", "target", "hopes", "figures", "data",
+];
+
+/// Words that may appear inside a noun phrase even though they also appear in [`CHAIN`].
+const NP_OK: &[&str] = &[
+    "a", "an", "of", "in", "for", "to", "from", "at", "new", "record", "total", "some", "top",
+    "more", "over", "another", "on", "with", "between",
+];
+
+pub struct Walker<'a> {
+    pub text: &'a str,
+    pub tokens: &'a [Token],
+}
+
+impl<'a> Walker<'a> {
+    fn word(&self, i: usize) -> Option<String> {
+        let t = self.tokens.get(i)?;
+        (t.kind == Kind::Word).then(|| self.text[t.span.clone()].to_ascii_lowercase())
+    }
+
+    fn is(&self, i: usize, words: &[&str]) -> bool {
+        self.word(i).is_some_and(|w| words.contains(&w.as_str()))
+    }
+
+    fn punct(&self, i: usize) -> Option<&'a str> {
+        let t = self.tokens.get(i)?;
+        (t.kind == Kind::Punct).then(|| &self.text[t.span.clone()])
+    }
+
+    fn quantity(&self, i: usize) -> Option<usize> {
+        match self.tokens.get(i)?.kind {
+            Kind::Quantity(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    fn is_verb(&self, i: usize) -> bool {
+        let Some(w) = self.word(i) else { return false };
+        if CHAIN.contains(&w.as_str()) && !NP_OK.contains(&w.as_str()) {
+            return true;
+        }
+        let raw = &self.text[self.tokens[i].span.clone()];
+        // plain past forms ("agreed", "burdened"), not "Hong Kong-listed" or "United"
+        raw.len() > 4 && raw.ends_with("ed") && !raw.contains('-') && raw.starts_with(char::is_lowercase)
+    }
+
+    /// The start of the noun phrase ending just before token `end`, if there is one.
+    fn phrase_before(&self, end: usize) -> Option<usize> {
+        let mut j = end;
+        let mut words = 0;
+        while j > 0 && words < 14 {
+            let i = j - 1;
+            if let Some(p) = self.punct(i) {
+                // a bracketed aside inside the phrase: "(XIB)", "(September-April)"
+                if p == ")" {
+                    let open = (0..i).rev().take(8).find(|&k| self.punct(k) == Some("("));
+                    if let Some(open) = open {
+                        j = open;
+                        continue;
+                    }
+                }
+                break;
+            }
+            if self.quantity(i).is_some() {
+                break;
+            }
+            let w = self.word(i).unwrap_or_default();
+            if BREAK.contains(&w.as_str()) || self.is_verb(i) {
+                break;
+            }
+            if matches!(w.as_str(), "and" | "or" | "with" | "&") {
+                let joins_nouns = i > 0
+                    && self.word(i - 1).is_some()
+                    && !self.is(i - 1, BREAK)
+                    && !self.is_verb(i - 1);
+                if !joins_nouns {
+                    break;
+                }
+            }
+            j = i;
+            words += 1;
+        }
+        // trim leading function words
+        while j < end && (self.is(j, DETERMINERS) || self.is(j, NP_PREPOSITIONS) || self.is(j, &["and", "or", "with"])) {
+            j += 1;
+        }
+        let has_content = (j..end).any(|k| {
+            self.word(k).is_some_and(|w| !STATUS_NOUNS.contains(&w.as_str()) && !is_period_word(&w))
+        });
+        has_content.then_some(j)
+    }
+
+    /// The noun phrase starting at token `start` and running right: "state bailout", "collapse of
+    /// Barings Bank", "China's sugar".
+    fn phrase_after(&self, start: usize) -> Option<usize> {
+        let mut j = start;
+        while j < self.tokens.len() && j - start < 7 {
+            let Some(w) = self.word(j) else { break };
+            if BREAK.contains(&w.as_str()) || self.is_verb(j) || is_period_word(&w) {
+                break;
+            }
+            if NP_PREPOSITIONS.contains(&w.as_str()) && w != "of" {
+                break;
+            }
+            j += 1;
+        }
+        while j > start && (self.is(j - 1, NP_PREPOSITIONS) || self.is(j - 1, DETERMINERS)) {
+            j -= 1;
+        }
+        (j > start).then_some(j)
+    }
+
+    /// Skips back from `end` over period words and linking words; the quantity found there.
+    fn quantity_behind(&self, mut end: usize) -> Option<usize> {
+        while end > 0 {
+            let i = end - 1;
+            if let Some(m) = self.quantity(i) {
+                return Some(m);
+            }
+            let linking = self.punct(i).is_some_and(|p| p == "," || p == ";")
+                || self.word(i).is_some_and(|w| {
+                    is_period_word(&w) || matches!(w.as_str(), "in" | "and" | "with" | "the" | "at" | "of")
+                });
+            if !linking {
+                return None;
+            }
+            end = i;
+        }
+        None
+    }
+
+    /// The owner before a verb that precedes a complement phrase: "Panin Holdings reported".
+    fn owner_before(&self, phrase_start: usize) -> Option<std::ops::Range<usize>> {
+        let mut v = phrase_start;
+        while v > 0 && self.is(v - 1, DETERMINERS) {
+            v -= 1;
+        }
+        if v == 0 {
+            return None;
+        }
+        let verb = self.word(v - 1)?;
+        let reporting = matches!(verb.as_str(), "reported" | "posted" | "announced" | "recorded" | "had" | "has" | "made");
+        if !(reporting || self.is_verb(v - 1)) {
+            return None;
+        }
+        let mut end = v - 1;
+        if self.punct(end.saturating_sub(1)) == Some(",") {
+            end -= 1;
+        }
+        let start = self.phrase_before(end)?;
+        let named = (start..end).any(|k| {
+            self.tokens[k].kind == Kind::Word
+                && self.text[self.tokens[k].span.clone()].starts_with(char::is_uppercase)
+                && !self.is(k, DETERMINERS)
+        });
+        named.then_some(start..end)
+    }
+
+    /// Finds the metric phrase of the quantity at token `q`.
+    pub fn find(&self, q: usize) -> Found {
+        // a premodifying figure: "a $45bn state bailout", "the $1.2bn collapse of Barings Bank"
+        if q > 0 && self.is(q - 1, &["a", "an", "the"]) {
+            if let Some(end) = self.phrase_after(q + 1) {
+                return Found::Phrase {
+                    tokens: q + 1..end,
+                    owner: None,
+                    share: false,
+                };
+            }
+        }
+        let left = self.find_left(q);
+        if left != Found::Nothing {
+            return left;
+        }
+        // a share: "45 pct of China's sugar", "$190bn of bad debt"
+        if self.is(q + 1, &["of"]) {
+            if let Some(end) = self.phrase_after(q + 2) {
+                return Found::Phrase {
+                    tokens: q + 2..end,
+                    owner: None,
+                    share: true,
+                };
+            }
+        }
+        Found::Nothing
+    }
+
+    fn find_left(&self, q: usize) -> Found {
+        let mut j = q;
+        // complements: "a group net profit of about", "put 1986/87 output at"
+        if j > 0 && self.is(j - 1, &["of", "at"]) {
+            let k = j - 1;
+            if let Some(m) = k.checked_sub(1).and_then(|i| self.quantity(i)) {
+                return Found::Inherit(m);
+            }
+            match self.phrase_before(k) {
+                Some(start) => {
+                    let head = self.word(k - 1).unwrap_or_default();
+                    if !GENERIC_HEAD.contains(&head.as_str()) {
+                        return Found::Phrase {
+                            tokens: start..k,
+                            owner: self.owner_before(start),
+                            share: false,
+                        };
+                    }
+                    j = start;
+                }
+                None => j = k,
+            }
+        }
+        // verbs, auxiliaries, adverbs and periods between subject and figure
+        while j > 0 {
+            let i = j - 1;
+            if let Some(m) = self.quantity(i) {
+                return Found::Inherit(m);
+            }
+            if let Some(w) = self.word(i) {
+                if CHAIN.contains(&w.as_str()) || is_period_word(&w) || self.is(i, DETERMINERS) {
+                    j = i;
+                    continue;
+                }
+                break;
+            }
+            match self.punct(i) {
+                Some("," | "-" | "–") => {
+                    if let Some(m) = self.quantity_behind(i) {
+                        return Found::Inherit(m);
+                    }
+                    // ", which accounted for 28 pct of the 1985 crop," is an aside
+                    let aside = (i.saturating_sub(16)..i).rev().find(|&k| {
+                        self.punct(k) == Some(",") && self.is(k + 1, &["which", "who"])
+                    });
+                    j = aside.unwrap_or(i);
+                }
+                _ => {}
+            }
+            break;
+        }
+        match self.phrase_before(j) {
+            Some(start) => Found::Phrase {
+                tokens: start..j,
+                owner: None,
+                share: false,
+            },
+            None => match self.quantity_behind(j) {
+                Some(m) => Found::Inherit(m),
+                None => Found::Nothing,
+            },
+        }
+    }
+
+    /// The metric text of a phrase: period words, determiners and edge prepositions dropped.
+    pub fn name(&self, tokens: std::ops::Range<usize>) -> String {
+        let mut words: Vec<&str> = Vec::new();
+        let mut k = tokens.start;
+        while k < tokens.end {
+            let t = &self.tokens[k];
+            let raw = &self.text[t.span.clone()];
+            let lower = raw.to_ascii_lowercase();
+            if t.kind != Kind::Word {
+                k += 1;
+                continue;
+            }
+            // "for all of last year", "in 2003", "at end-1986", "calendar 1985"
+            if is_period_word(&lower) {
+                while words
+                    .last()
+                    .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "in" | "for" | "during" | "at" | "of" | "all" | "the" | "calendar" | "fiscal" | "last" | "this" | "next"))
+                {
+                    words.pop();
+                }
+                k += 1;
+                continue;
+            }
+            words.push(raw);
+            k += 1;
+        }
+        while words.first().is_some_and(|w| {
+            let w = w.to_ascii_lowercase();
+            DETERMINERS.contains(&w.as_str()) || NP_PREPOSITIONS.contains(&w.as_str())
+        }) {
+            words.remove(0);
+        }
+        while words.last().is_some_and(|w| {
+            let w = w.to_ascii_lowercase();
+            DETERMINERS.contains(&w.as_str()) || NP_PREPOSITIONS.contains(&w.as_str()) || w == "and"
+        }) {
+            words.pop();
+        }
+        words.join(" ")
+    }
+}
+
+/// Words that name a time rather than a thing: years, fiscal years, months, "year" after
+/// "last"/"this".
+pub fn is_period_word(w: &str) -> bool {
+    let w = w.trim_end_matches("'s");
+    let w = w
+        .strip_prefix("end-")
+        .or_else(|| w.strip_prefix("mid-"))
+        .unwrap_or(w);
+    let digits = w.bytes().filter(u8::is_ascii_digit).count();
+    if digits >= 4 && w.bytes().all(|b| b.is_ascii_digit() || b == b'/') && (w.starts_with("19") || w.starts_with("20")) {
+        return true;
+    }
+    matches!(
+        w,
+        "january" | "february" | "march" | "april" | "june" | "july" | "august" | "september"
+            | "october" | "november" | "december" | "jan" | "feb" | "mar" | "apr" | "jun"
+            | "jul" | "aug" | "sep" | "sept" | "oct" | "nov" | "dec" | "year" | "month"
+            | "quarter" | "calendar" | "fiscal" | "last" | "this" | "next" | "previous"
+            | "same" | "period" | "end-january" | "today" | "now"
+    ) || (w.starts_with("end-") || w.starts_with("mid-"))
+}

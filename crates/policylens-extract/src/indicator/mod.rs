@@ -1,0 +1,205 @@
+//! Indicator statements: a quantity tied to its metric, jurisdiction, period and status, one
+//! sentence at a time. Each figure finds its metric ([`metric`]), its period (a period written
+//! right after it, else the nearest one before it, else one its statement already holds, else
+//! the period the story is in), and its status ([`status`]).
+
+mod metric;
+mod status;
+mod tokens;
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::fact::{Fact, FactKind, Value};
+use crate::period::{self, Anchor, Date, Period, PeriodMention, Role, When};
+use crate::places;
+use crate::quantity::Mention;
+use crate::taxonomy::Taxonomy;
+use crate::text::Doc;
+
+/// What one figure of a sentence was found to state.
+#[derive(Debug, Clone)]
+struct Statement {
+    mention: usize,
+    /// The metric phrase as written, without growth suffix or jurisdiction.
+    base: String,
+    /// Figures of one statement share a key (their subject phrase).
+    key: usize,
+    /// A base value of a change ("up from 530 mln"): dated only by its own period.
+    from: bool,
+    /// Index of the period written right after the figure, if any.
+    adjacent: Option<usize>,
+    own_status: Option<&'static str>,
+    place: Option<(String, &'static str)>,
+}
+
+static ADJACENT_GAP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\s,]*(?:(?:in|at|by|for|during|on|of|as\s+of)\s+)?(?:the\s+)?(?:(?:calendar|fiscal|financial|crop)\s+(?:year\s+)?)?$")
+        .expect("gap pattern compiles")
+});
+
+static FROM_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:from|against|compared\s+with|compared\s+to|versus)\s+$")
+        .expect("from pattern compiles")
+});
+
+static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[,;:]|\b(?:which|but|while|whereas)\b").expect("clause pattern compiles")
+});
+
+const GROWTH_WORDS: &[&str] = &["growth", "increase", "rise", "decline", "fall", "drop", "cut", "gain"];
+
+/// Indicator facts of the document, built on its quantity mentions.
+pub fn extract(
+    doc: &Doc<'_>,
+    quantities: &[Mention],
+    date: Option<Date>,
+    _taxonomy: &Taxonomy,
+) -> Vec<Fact> {
+    let text = doc.text;
+    let anchor = date.map(Anchor::from);
+    let main_place = main_place(text);
+    let mut carry: Option<(Period, usize)> = None;
+    let mut facts = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut next = 0usize;
+    for (si, sentence) in doc.sentences().iter().enumerate() {
+        let first = next;
+        while next < quantities.len() && quantities[next].span.start < sentence.end {
+            next += 1;
+        }
+        let in_sentence: Vec<usize> = (first..next)
+            .filter(|&i| quantities[i].span.start >= sentence.start)
+            .collect();
+        let periods: Vec<PeriodMention> = period::find(text, sentence.clone())
+            .into_iter()
+            .filter(|p| {
+                !in_sentence
+                    .iter()
+                    .any(|&i| overlaps(&quantities[i].span, &p.span))
+            })
+            .collect();
+        let recent = carry.filter(|(_, s)| si - s <= 2).map(|(p, _)| p);
+        let first_fixed = periods.iter().find_map(|p| match p.when {
+            When::Fixed(x) if p.role != Role::Base => Some(x),
+            _ => None,
+        });
+        let resolved: Vec<Option<Period>> = periods
+            .iter()
+            .map(|p| resolve(p.when, anchor, recent.or(first_fixed)))
+            .collect();
+        if !in_sentence.is_empty() {
+            let ctx = Sentence {
+                doc,
+                range: sentence.clone(),
+                quantities,
+                periods: &periods,
+                resolved: &resolved,
+                anchor,
+                recent,
+                main_place,
+            };
+            for fact in ctx.facts(&in_sentence) {
+                if let FactKind::Indicator {
+                    metric,
+                    value,
+                    unit,
+                    period,
+                    qualifier,
+                    ..
+                } = &fact.kind
+                {
+                    let key = (
+                        metric.to_lowercase(),
+                        value.to_bits(),
+                        unit.clone(),
+                        period.clone(),
+                        qualifier.clone(),
+                    );
+                    if seen.insert(key) {
+                        facts.push(fact);
+                    }
+                }
+            }
+        }
+        let point = periods
+            .iter()
+            .zip(&resolved)
+            .find_map(|(p, r)| (p.role == Role::Point).then_some(*r).flatten());
+        if let Some(p) = point {
+            carry = Some((p, si));
+        }
+    }
+    facts
+}
+
+/// Resolves a period expression: against the document date, or without one against a year the
+/// text states nearby ("last year" after "in 2004" is that year, as a reader takes it).
+fn resolve(when: When, anchor: Option<Anchor>, text_year: Option<Period>) -> Option<Period> {
+    if anchor.is_some() || !when.is_relative() {
+        return when.resolve(anchor);
+    }
+    let year = text_year?.year();
+    match when {
+        When::Year(offset) if offset <= 0 => Some(Period::Year(year)),
+        When::Year(_) | When::Month(_) => None,
+        _ => when.resolve(Some(Anchor { year, month: None })),
+    }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// The place a story is mostly about: the most named one, the first named on a tie.
+fn main_place(text: &str) -> Option<&'static str> {
+    let found = places::find(text);
+    let mut best: Option<(&'static str, usize)> = None;
+    for (_, place) in &found {
+        let n = found.iter().filter(|(_, p)| p == place).count();
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((place, n));
+        }
+    }
+    best.map(|(p, _)| p)
+}
+
+mod sentence;
+use sentence::Sentence;
+
+/// Builds the indicator fact(s) of one figure: a range gives its two bounds.
+fn build(
+    doc: &Doc<'_>,
+    mention: &Mention,
+    metric: String,
+    jurisdiction: &str,
+    period: Period,
+    status: &str,
+) -> Vec<Fact> {
+    let values: Vec<(f64, &str)> = match mention.value {
+        Value::Single(v) => vec![(v, mention.qualifier)],
+        Value::Range([low, high]) => vec![(low, "at_least"), (high, "at_most")],
+    };
+    let (start, end, surface, sentence) = doc.provenance(mention.span.clone());
+    values
+        .into_iter()
+        .map(|(value, qualifier)| Fact {
+            kind: FactKind::Indicator {
+                metric: metric.clone(),
+                jurisdiction: jurisdiction.to_string(),
+                value,
+                unit: mention.unit.clone(),
+                qualifier: qualifier.to_string(),
+                period: period.to_string(),
+                status: status.to_string(),
+            },
+            start,
+            end,
+            text: surface.clone(),
+            sentence: sentence.clone(),
+        })
+        .collect()
+}

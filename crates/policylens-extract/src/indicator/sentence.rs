@@ -1,0 +1,320 @@
+//! One sentence's figures turned into indicator facts: metric, period, status, jurisdiction.
+
+use std::ops::Range;
+
+use super::metric::{Found, Walker, is_period_word};
+use super::status::{self, Tense};
+use super::tokens::{BREAK, Kind, Token, tokenize};
+use super::{ADJACENT_GAP, CLAUSE_BREAK, FROM_BEFORE, GROWTH_WORDS, Statement, build};
+use crate::fact::Fact;
+use crate::period::{Anchor, Period, PeriodMention, Role, floor_char_boundary};
+use crate::places;
+use crate::quantity::Mention;
+use crate::text::Doc;
+
+/// Units that count things: the counted noun joins the metric ("521 sugar mills").
+const COUNT_UNITS: &[&str] = &[
+    "people", "jobs", "units", "vehicles", "companies", "banks", "mills", "factories", "branches",
+    "offices", "projects", "households", "customers", "visitors", "shares",
+];
+
+/// Durations are how long something lasted, not a measure of it.
+const DURATION_UNITS: &[&str] = &["years", "days", "months"];
+
+pub(super) struct Sentence<'a, 'd> {
+    pub doc: &'a Doc<'d>,
+    pub range: Range<usize>,
+    pub quantities: &'a [Mention],
+    pub periods: &'a [PeriodMention],
+    pub resolved: &'a [Option<Period>],
+    pub anchor: Option<Anchor>,
+    pub recent: Option<Period>,
+    pub main_place: Option<&'static str>,
+}
+
+impl Sentence<'_, '_> {
+    pub fn facts(&self, mentions: &[usize]) -> Vec<Fact> {
+        let text = self.doc.text;
+        let spans: Vec<(usize, Range<usize>)> = mentions
+            .iter()
+            .map(|&i| (i, self.quantities[i].span.clone()))
+            .collect();
+        let tokens = tokenize(text, self.range.clone(), &spans);
+        let walker = Walker {
+            text,
+            tokens: &tokens,
+        };
+        let places: Vec<(Range<usize>, &'static str)> = places::find(&text[self.range.clone()])
+            .into_iter()
+            .map(|(r, p)| (r.start + self.range.start..r.end + self.range.start, p))
+            .collect();
+        let mut statements: Vec<Statement> = Vec::new();
+        for &i in mentions {
+            let Some(q_tok) = tokens.iter().position(|t| t.kind == Kind::Quantity(i)) else {
+                continue;
+            };
+            let statement = self.statement(&walker, &tokens, &places, i, q_tok, &statements);
+            statements.push(statement);
+        }
+        let has_point = self.periods.iter().any(|p| p.role != Role::Base);
+        let mut facts = Vec::new();
+        for s in &statements {
+            let q = &self.quantities[s.mention];
+            if !eligible(q) || s.base.is_empty() {
+                continue;
+            }
+            let chosen = self.period_of(s, &statements, &tokens, &walker);
+            let (period, explicit) = match chosen.and_then(|k| self.resolved[k].map(|p| (p, k))) {
+                Some((p, k)) => (p, Some(k)),
+                None if has_point || chosen.is_some() => continue,
+                None => match self.undated() {
+                    Some(p) => (p, None),
+                    None => continue,
+                },
+            };
+            let status = self.status_of(s, &statements, period, explicit);
+            let metric = self.metric_of(s, q);
+            let jurisdiction = s.place.as_ref().map(|(_, p)| *p).or(self.main_place).unwrap_or("");
+            facts.extend(build(self.doc, q, metric, jurisdiction, period, status));
+        }
+        facts
+    }
+
+    fn statement(
+        &self,
+        walker: &Walker<'_>,
+        tokens: &[Token],
+        places: &[(Range<usize>, &'static str)],
+        i: usize,
+        q_tok: usize,
+        previous: &[Statement],
+    ) -> Statement {
+        let text = self.doc.text;
+        let q = &self.quantities[i];
+        let (base, key, phrase) = match walker.find(q_tok) {
+            Found::Phrase { tokens: r, owner, share } => {
+                let mut name = walker.name(r.clone());
+                if share && q.unit == "percent" {
+                    name = format!("share of {name}");
+                }
+                if let Some(owner) = owner {
+                    let owner = walker.name(owner);
+                    if !owner.is_empty() {
+                        name = format!("{owner} {name}");
+                    }
+                }
+                let bytes = tokens[r.start].span.start..tokens[r.end - 1].span.end;
+                (name, r.start, Some(bytes))
+            }
+            Found::Inherit(m) => match previous.iter().find(|s| s.mention == m) {
+                Some(s) => (s.base.clone(), s.key, None),
+                None => (String::new(), usize::MAX - i, None),
+            },
+            Found::Nothing => (String::new(), usize::MAX - i, None),
+        };
+        let before = &text[floor_char_boundary(text, q.span.start.saturating_sub(30))..q.span.start];
+        let from = FROM_BEFORE.is_match(before);
+        let adjacent = self.periods.iter().position(|p| {
+            p.role != Role::Base
+                && p.span.start >= q.span.end
+                && ADJACENT_GAP.is_match(&text[q.span.end..p.span.start])
+        });
+        // the place inside the metric phrase, else the nearest before the figure, else after
+        let place = phrase
+            .as_ref()
+            .and_then(|r| places.iter().find(|(p, _)| r.start <= p.start && p.end <= r.end))
+            .map(|(r, p)| (String::new(), *p, r.start))
+            .or_else(|| {
+                places
+                    .iter()
+                    .rev()
+                    .find(|(p, _)| p.end <= q.span.start)
+                    .or_else(|| places.iter().find(|(p, _)| p.start >= q.span.end))
+                    .map(|(r, p)| (text[r.clone()].trim_end_matches("'s").to_string(), *p, r.start))
+            })
+            .map(|(surface, p, _)| (surface, p));
+        Statement {
+            mention: i,
+            base,
+            key,
+            from,
+            adjacent,
+            own_status: status::status(self.clause(q)),
+            place,
+        }
+    }
+
+    /// The clause around a figure, for status cues.
+    fn clause(&self, q: &Mention) -> &str {
+        let text = self.doc.text;
+        let head = &text[self.range.start..q.span.start];
+        let start = CLAUSE_BREAK
+            .find_iter(head)
+            .last()
+            .map_or(self.range.start, |m| self.range.start + m.end());
+        let tail = &text[q.span.end..self.range.end];
+        let end = CLAUSE_BREAK
+            .find(tail)
+            .map_or(self.range.end, |m| q.span.end + m.start());
+        &text[start..end]
+    }
+
+    /// The period of a figure, by index into the sentence's periods.
+    fn period_of(
+        &self,
+        s: &Statement,
+        all: &[Statement],
+        tokens: &[Token],
+        walker: &Walker<'_>,
+    ) -> Option<usize> {
+        if s.adjacent.is_some() || s.from {
+            return s.adjacent;
+        }
+        let q = &self.quantities[s.mention];
+        if let Some(k) = self.near_following(q, tokens, walker) {
+            return Some(k);
+        }
+        let claimed_by_base = |k: usize| all.iter().any(|o| o.from && o.adjacent == Some(k));
+        let before = self
+            .periods
+            .iter()
+            .enumerate()
+            .filter(|(k, p)| {
+                p.role != Role::Base
+                    && p.span.end <= q.span.start
+                    && self.resolved[*k].is_some()
+                    && !claimed_by_base(*k)
+            })
+            .map(|(k, _)| k)
+            .last();
+        if before.is_some() {
+            return before;
+        }
+        all.iter()
+            .find(|o| o.key == s.key && o.mention != s.mention && o.adjacent.is_some())
+            .and_then(|o| o.adjacent)
+    }
+
+    /// "the $1.2bn collapse of Barings Bank in 1995", "45 pct of China's sugar in calendar 1985":
+    /// a period a few plain words after the figure.
+    fn near_following(&self, q: &Mention, tokens: &[Token], walker: &Walker<'_>) -> Option<usize> {
+        let (k, p) = self
+            .periods
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.span.start >= q.span.end)?;
+        if p.role == Role::Base {
+            return None;
+        }
+        let between: Vec<&Token> = tokens
+            .iter()
+            .filter(|t| t.span.start >= q.span.end && t.span.end <= p.span.start)
+            .collect();
+        if between.is_empty() || between.len() > 7 || between.iter().any(|t| t.kind != Kind::Word) {
+            return None;
+        }
+        let words: Vec<String> = between
+            .iter()
+            .map(|t| walker_text(walker, t).to_ascii_lowercase())
+            .collect();
+        let plain = words.iter().all(|w| {
+            !BREAK.contains(&w.as_str()) && !is_period_word(w) && !is_verb_like(w)
+        });
+        let last = words.iter().rev().find(|w| !matches!(w.as_str(), "the" | "calendar" | "fiscal"));
+        let linked = last.is_some_and(|w| matches!(w.as_str(), "in" | "at" | "for" | "during"));
+        (plain && linked).then_some(k)
+    }
+
+    /// The period of a sentence that names none: the story's current period for a past-tense
+    /// report, the document's year for a present-tense one.
+    fn undated(&self) -> Option<Period> {
+        let sentence = &self.doc.text[self.range.clone()];
+        match status::tense(sentence) {
+            Tense::Past => self.recent,
+            Tense::Present => self.anchor.map(|a| Period::Year(a.year)),
+            Tense::Other => None,
+        }
+    }
+
+    fn status_of(
+        &self,
+        s: &Statement,
+        all: &[Statement],
+        period: Period,
+        explicit: Option<usize>,
+    ) -> &'static str {
+        if let Some(st) = s.own_status {
+            return st;
+        }
+        if let Some(st) = all
+            .iter()
+            .find(|o| o.key == s.key && o.mention != s.mention && o.own_status.is_some())
+            .and_then(|o| o.own_status)
+        {
+            return st;
+        }
+        let Some(k) = explicit else { return "observed" };
+        if self.periods[k].role == Role::By {
+            return "projected";
+        }
+        // a period still running at the document date, told without a past verb
+        if let Some(anchor) = self.anchor {
+            let now = (anchor.year, anchor.month.unwrap_or(12));
+            let clause = self.clause(&self.quantities[s.mention]);
+            if period.last_month() > now && status::tense(clause) != Tense::Past {
+                return "projected";
+            }
+        }
+        "observed"
+    }
+
+    fn metric_of(&self, s: &Statement, q: &Mention) -> String {
+        let mut metric = s.base.clone();
+        if COUNT_UNITS.contains(&q.unit.as_str()) {
+            let surface = &self.doc.text[q.span.clone()];
+            let counted: Vec<&str> = surface
+                .split_whitespace()
+                .filter(|w| w.chars().all(|c| c.is_ascii_lowercase()))
+                .collect();
+            let noun = counted.join(" ");
+            if !noun.is_empty() && !metric.to_lowercase().contains(&noun) {
+                metric = format!("{metric} {noun}");
+            }
+        }
+        let lower = metric.to_lowercase();
+        if matches!(q.unit.as_str(), "percent" | "pp")
+            && !q.direction.is_empty()
+            && !GROWTH_WORDS.iter().any(|w| lower.contains(w))
+        {
+            let suffix = if q.direction == "up" { "growth" } else { "decline" };
+            metric = format!("{metric} {suffix}");
+        }
+        if let Some((surface, _)) = &s.place {
+            if !surface.is_empty() && !metric.contains(surface.as_str()) {
+                metric = format!("{surface} {metric}");
+            }
+        }
+        metric
+    }
+}
+
+fn walker_text<'a>(walker: &Walker<'a>, t: &Token) -> &'a str {
+    &walker.text[t.span.clone()]
+}
+
+fn is_verb_like(w: &str) -> bool {
+    super::tokens::CHAIN.contains(&w)
+        && !matches!(w, "of" | "in" | "for" | "at" | "a" | "an" | "new" | "record" | "the" | "during")
+}
+
+fn eligible(q: &Mention) -> bool {
+    let value = match q.value {
+        crate::fact::Value::Single(v) => v,
+        crate::fact::Value::Range([_, high]) => high,
+    };
+    !q.unit.is_empty()
+        && !q.conversion
+        && !DURATION_UNITS.contains(&q.unit.as_str())
+        && value > 0.0
+        && !(value == 1.0 && q.unit != "percent")
+}

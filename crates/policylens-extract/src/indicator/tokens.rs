@@ -1,0 +1,134 @@
+//! Sentence tokens for the indicator grammar: words, punctuation, and whole quantity mentions
+//! collapsed into one token each, with the word classes the metric walker needs.
+
+use std::ops::Range;
+
+/// A token of a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub span: Range<usize>,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Word,
+    Punct,
+    /// A quantity mention, by its index in the document's mention list.
+    Quantity(usize),
+}
+
+/// Tokens of `text[range]`; `quantities` are (mention index, byte span) pairs in text order.
+pub fn tokenize(text: &str, range: Range<usize>, quantities: &[(usize, Range<usize>)]) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut q = quantities.iter().peekable();
+    let mut i = range.start;
+    while i < range.end {
+        while q.peek().is_some_and(|(_, span)| span.end <= i) {
+            q.next();
+        }
+        if let Some((idx, span)) = q.peek() {
+            if span.start <= i {
+                out.push(Token {
+                    span: span.clone(),
+                    kind: Kind::Quantity(*idx),
+                });
+                i = span.end;
+                continue;
+            }
+        }
+        let Some(ch) = text[i..].chars().next() else { break };
+        if ch.is_whitespace() {
+            i += ch.len_utf8();
+            continue;
+        }
+        if ch.is_alphanumeric() {
+            let start = i;
+            let mut j = i;
+            while j < range.end {
+                let c = text[j..].chars().next().unwrap_or(' ');
+                let next_alnum = text[j + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric);
+                if c.is_alphanumeric() || (matches!(c, '\'' | '’' | '-' | '&' | '/' | '.') && next_alnum) {
+                    j += c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            // "U.S." keeps its final dot; "Ltd." does not
+            if j < range.end && bytes[j] == b'.' && text[start..j].contains('.') {
+                j += 1;
+            }
+            // possessive after a plural: "mills'"
+            if j < range.end && bytes[j] == b'\'' && text[start..j].ends_with('s') {
+                j += 1;
+            }
+            out.push(Token {
+                span: start..j,
+                kind: Kind::Word,
+            });
+            i = j;
+            continue;
+        }
+        out.push(Token {
+            span: i..i + ch.len_utf8(),
+            kind: Kind::Punct,
+        });
+        i += ch.len_utf8();
+    }
+    out
+}
+
+/// Words that end a noun phrase walking leftwards: clause openers and reporting verbs.
+pub const BREAK: &[&str] = &[
+    "said", "says", "say", "saying", "told", "show", "shows", "showed", "shown", "that", "which",
+    "who", "whom", "whose", "where", "when", "while", "but", "because", "as", "if", "although",
+    "though", "however", "according", "after", "before", "than", "since", "unless", "whereas",
+    "meanwhile", "also", "added", "believe", "believes", "claim", "claims", "noted", "reported",
+    "announced", "quoted", "put", "putting", "estimated", "estimates", "forecast", "expects",
+    "expect", "against", "despite", "within", "among", "into", "onto", "about", "under",
+    "cutting", "giving", "leaving", "bringing", "making", "taking", "compared", "including",
+    "it", "he", "she", "they", "we", "i", "you", "there", "here", "this", "these", "those",
+    "what", "how", "why", "not", "no",
+];
+
+/// Verbs, auxiliaries and adverbs between a subject and its figure ("rose even faster by").
+pub const CHAIN: &[&str] = &[
+    "to", "by", "from", "up", "down", "at", "is", "are", "was", "were", "be", "been", "being",
+    "will", "would", "could", "should", "may", "might", "must", "can", "has", "have", "had",
+    "rose", "rise", "rises", "risen", "rising", "fell", "fall", "falls", "fallen", "falling",
+    "grew", "grow", "grows", "grown", "growing", "totalled", "totaled", "totalling", "total",
+    "totals", "reached", "reach", "reaches", "hit", "hits", "stood", "stand", "stands",
+    "amounted", "amount", "amounts", "increased", "increase", "increases", "decreased",
+    "decrease", "declined", "decline", "declines", "dropped", "drop", "drops", "jumped", "jump",
+    "surged", "surge", "climbed", "climb", "narrowed", "narrow", "widened", "widen", "gained",
+    "gain", "lost", "slumped", "soared", "expanded", "shrank", "plunged", "tumbled", "eased",
+    "worth", "valued", "even", "faster", "further", "sharply", "slightly", "only", "just",
+    "still", "a", "an", "new", "record", "exceed", "exceeds", "exceeded", "remain", "remained",
+    "remains", "account", "accounted", "accounts", "for", "posted", "recorded", "earned",
+    "made", "paid", "cut", "cuts", "raise", "raised", "reduce", "reduced", "seen", "set",
+    "expected", "projected", "likely", "peak", "continue", "another", "some", "around",
+    "nearly", "almost", "over", "more", "of", "in", "during", "reported", "top", "topped",
+    "produced", "produce", "sold", "sell", "sells", "buy", "bought", "owns", "own", "held",
+    "hold", "holds", "offered", "offer", "pay", "pays", "employs", "employ", "needed", "need",
+];
+
+/// Heads of phrases that only restate a level ("an all-time high of", "the 1986 level of").
+pub const GENERIC_HEAD: &[&str] = &[
+    "high", "low", "record", "level", "levels", "total", "figure", "sum", "value", "amount",
+    "peak", "tune", "rate", "average", "estimate", "forecast", "projection", "projections",
+    "forecasts", "estimates", "expectations", "target", "increase", "rise", "jump", "fall",
+    "drop", "decline", "gain",
+];
+
+/// Determiners and pronouns dropped from the edges of a metric.
+pub const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those",
+    "all", "some", "such", "other", "both",
+];
+
+/// Prepositions that may sit inside a noun phrase ("share of", "deficit with China").
+pub const NP_PREPOSITIONS: &[&str] = &["of", "in", "for", "with", "between", "on", "to", "from"];
