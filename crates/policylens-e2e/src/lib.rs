@@ -1,0 +1,159 @@
+//! The whole pipeline in one process, for end-to-end tests and the pipeline bench: the four
+//! services (ingest, extract, aggregate, gateway) started through their real `run` entry points
+//! against a real nats-server, sharing one shutdown token.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::Parser as _;
+use policylens_proto::policy_lens_client::PolicyLensClient;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tonic::transport::Channel;
+
+/// A running pipeline; stopped (gracefully) by [`Pipeline::stop`] or cancelled on drop.
+#[derive(Debug)]
+pub struct Pipeline {
+    pub gateway_addr: SocketAddr,
+    pub data_dir: PathBuf,
+    shutdown: CancellationToken,
+    tasks: Vec<(&'static str, JoinHandle<anyhow::Result<()>>)>,
+    _data: Option<tempfile::TempDir>,
+}
+
+impl Pipeline {
+    /// Starts every service against `nats_url`, the aggregate's state in a temporary folder.
+    pub async fn start(nats_url: &str) -> anyhow::Result<Pipeline> {
+        let data = tempfile::tempdir().context("failed to create a state folder")?;
+        let dir = data.path().to_path_buf();
+        let mut pipeline = Self::start_with_data_dir(nats_url, &dir).await?;
+        pipeline._data = Some(data);
+        Ok(pipeline)
+    }
+
+    /// Starts every service against `nats_url`, the aggregate's state under `data_dir`.
+    pub async fn start_with_data_dir(nats_url: &str, data_dir: &Path) -> anyhow::Result<Pipeline> {
+        let shutdown = CancellationToken::new();
+        let mut tasks = Vec::new();
+
+        let ingest = policylens_ingest::Config::try_parse_from([
+            "policylens-ingest",
+            "--nats-url",
+            nats_url,
+        ])
+        .context("failed to configure ingest")?;
+        tasks.push((
+            "ingest",
+            tokio::spawn(policylens_ingest::run(ingest, shutdown.clone())),
+        ));
+
+        let extract = policylens_extract_service::Config::try_parse_from([
+            "policylens-extract",
+            "--nats-url",
+            nats_url,
+        ])
+        .context("failed to configure extract")?;
+        tasks.push((
+            "extract",
+            tokio::spawn(policylens_extract_service::run(extract, shutdown.clone())),
+        ));
+
+        let aggregate = policylens_aggregate::Config {
+            nats: nats_args(nats_url),
+            data_dir: data_dir.to_path_buf(),
+            limits: policylens_runtime::streams::StreamLimits::default(),
+            replica_id: "e2e".into(),
+            max_batch: 256,
+        };
+        tasks.push((
+            "aggregate",
+            tokio::spawn(policylens_aggregate::run(aggregate, shutdown.clone())),
+        ));
+
+        let gateway = policylens_gateway::Config::new(nats_url);
+        let listener = policylens_gateway::bind(&gateway).await?;
+        let gateway_addr = listener
+            .local_addr()
+            .context("failed to read the gateway address")?;
+        tasks.push((
+            "gateway",
+            tokio::spawn(policylens_gateway::run(gateway, listener, shutdown.clone())),
+        ));
+
+        Ok(Pipeline {
+            gateway_addr,
+            data_dir: data_dir.to_path_buf(),
+            shutdown,
+            tasks,
+            _data: None,
+        })
+    }
+
+    /// A gRPC client of the gateway, connected once it accepts connections.
+    pub async fn client(&self) -> anyhow::Result<PolicyLensClient<Channel>> {
+        let endpoint = format!("http://{}", self.gateway_addr);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            match PolicyLensClient::connect(endpoint.clone()).await {
+                Ok(client) => return Ok(client),
+                Err(e) if tokio::time::Instant::now() >= deadline => {
+                    return Err(e).context("failed to connect to the gateway");
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+    }
+
+    /// Fails when a service has already exited (with its error).
+    pub fn check_running(&self) -> anyhow::Result<()> {
+        for (name, task) in &self.tasks {
+            anyhow::ensure!(!task.is_finished(), "the {name} service exited early");
+        }
+        Ok(())
+    }
+
+    /// Requests shutdown and waits for every service to finish; returns the first error.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        let mut first_error = None;
+        for (name, task) in self.tasks.drain(..) {
+            let result = tokio::time::timeout(Duration::from_secs(30), task)
+                .await
+                .with_context(|| format!("the {name} service did not stop within 30 s"))
+                .and_then(|joined| joined.with_context(|| format!("the {name} service panicked")))
+                .and_then(|result| result.with_context(|| format!("the {name} service failed")));
+            if let Err(e) = result {
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+impl Drop for Pipeline {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+fn nats_args(url: &str) -> policylens_runtime::NatsArgs {
+    policylens_runtime::NatsArgs {
+        nats_url: url.to_string(),
+        nats_connect_timeout: Duration::from_secs(30),
+    }
+}
+
+/// The BBC corpus files, sorted by path (`shared/corpus/bbc/<category>/<nnn>.txt`).
+pub fn bbc_files(shared: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for category in ["business", "entertainment", "politics", "sport", "tech"] {
+        if let Ok(entries) = std::fs::read_dir(shared.join("corpus/bbc").join(category)) {
+            files.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+        }
+    }
+    files.retain(|p| p.extension().is_some_and(|e| e == "txt"));
+    files.sort();
+    files
+}
