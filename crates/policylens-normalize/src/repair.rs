@@ -127,8 +127,21 @@ fn sign_off_regex() -> &'static Regex {
     })
 }
 
-/// Removes a trailing wire sign-off (" REUTER", "Reuter", "... said. REUTER").
+/// Removes trailing wire sign-offs (" REUTER", "Reuter", "... said. REUTER"; some stories
+/// carry two).
 fn strip_sign_off(text: &str) -> String {
+    let mut text = text.trim_end().to_string();
+    for _ in 0..3 {
+        let stripped = strip_one_sign_off(&text);
+        if stripped == text {
+            break;
+        }
+        text = stripped;
+    }
+    text
+}
+
+fn strip_one_sign_off(text: &str) -> String {
     let trimmed = text.trim_end();
     match sign_off_regex().captures(trimmed) {
         Some(caps) => {
@@ -351,6 +364,10 @@ mod tests {
             ("He told Reuters", "He told Reuters"),
             ("Sources said to Reuters.", "Sources said to Reuters."),
             ("REUTER", "REUTER"),
+            (
+                "Note: period ended January 31.\nREUTER\n Reuter\n",
+                "Note: period ended January 31.",
+            ),
         ] {
             assert_eq!(repair_text(input), expected, "{input:?}");
         }
