@@ -38,12 +38,12 @@ pub struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
-    fn word(&self, i: usize) -> Option<String> {
+    pub fn word(&self, i: usize) -> Option<String> {
         let t = self.tokens.get(i)?;
         (t.kind == Kind::Word).then(|| self.text[t.span.clone()].to_ascii_lowercase())
     }
 
-    fn is(&self, i: usize, words: &[&str]) -> bool {
+    pub fn is(&self, i: usize, words: &[&str]) -> bool {
         self.word(i).is_some_and(|w| words.contains(&w.as_str()))
     }
 
@@ -110,7 +110,13 @@ impl<'a> Walker<'a> {
             j += 1;
         }
         let has_content = (j..end).any(|k| {
-            self.word(k).is_some_and(|w| !STATUS_NOUNS.contains(&w.as_str()) && !is_period_word(&w))
+            self.word(k).is_some_and(|w| {
+                !STATUS_NOUNS.contains(&w.as_str())
+                    && !is_period_word(&w)
+                    && !DETERMINERS.contains(&w.as_str())
+                    && !NP_PREPOSITIONS.contains(&w.as_str())
+                    && !matches!(w.as_str(), "and" | "or" | "&")
+            })
         });
         has_content.then_some(j)
     }
@@ -121,7 +127,7 @@ impl<'a> Walker<'a> {
         let mut j = start;
         while j < self.tokens.len() && j - start < 7 {
             let Some(w) = self.word(j) else { break };
-            if BREAK.contains(&w.as_str()) || self.is_verb(j) || is_period_word(&w) {
+            if BREAK.contains(&w.as_str()) || self.is_verb(j) {
                 break;
             }
             if NP_PREPOSITIONS.contains(&w.as_str()) && w != "of" {
@@ -129,10 +135,15 @@ impl<'a> Walker<'a> {
             }
             j += 1;
         }
-        while j > start && (self.is(j - 1, NP_PREPOSITIONS) || self.is(j - 1, DETERMINERS)) {
+        while j > start
+            && (self.is(j - 1, NP_PREPOSITIONS)
+                || self.is(j - 1, DETERMINERS)
+                || self.word(j - 1).is_some_and(|w| is_period_word(&w)))
+        {
             j -= 1;
         }
-        (j > start).then_some(j)
+        let content = (start..j).any(|k| self.word(k).is_some_and(|w| !is_period_word(&w) && !DETERMINERS.contains(&w.as_str())));
+        content.then_some(j)
     }
 
     /// Skips back from `end` over period words and linking words; the quantity found there.
@@ -144,7 +155,9 @@ impl<'a> Walker<'a> {
             }
             let linking = self.punct(i).is_some_and(|p| p == "," || p == ";")
                 || self.word(i).is_some_and(|w| {
-                    is_period_word(&w) || matches!(w.as_str(), "in" | "and" | "with" | "the" | "at" | "of")
+                    is_period_word(&w)
+                        || STATUS_NOUNS.contains(&w.as_str())
+                        || matches!(w.as_str(), "in" | "and" | "with" | "the" | "at" | "of" | "to" | "a")
                 });
             if !linking {
                 return None;
@@ -283,6 +296,12 @@ impl<'a> Walker<'a> {
             let raw = &self.text[t.span.clone()];
             let lower = raw.to_ascii_lowercase();
             if t.kind != Kind::Word {
+                if raw == "(" {
+                    // drop a bracketed aside: "(September-April)", "(XIB)"
+                    while k < tokens.end && &self.text[self.tokens[k].span.clone()] != ")" {
+                        k += 1;
+                    }
+                }
                 k += 1;
                 continue;
             }

@@ -33,6 +33,10 @@ struct Statement {
     /// Index of the period written right after the figure, if any.
     adjacent: Option<usize>,
     own_status: Option<&'static str>,
+    /// "growth"/"decline" from a change noun before the metric ("a drop in cane acreage").
+    change: Option<&'static str>,
+    /// A price per unit named in the subject ("the cost of producing one tonne").
+    per: Option<String>,
     place: Option<(String, &'static str)>,
 }
 
@@ -175,6 +179,7 @@ fn build(
     doc: &Doc<'_>,
     mention: &Mention,
     metric: String,
+    unit: String,
     jurisdiction: &str,
     period: Period,
     status: &str,
@@ -191,7 +196,7 @@ fn build(
                 metric: metric.clone(),
                 jurisdiction: jurisdiction.to_string(),
                 value,
-                unit: mention.unit.clone(),
+                unit: unit.clone(),
                 qualifier: qualifier.to_string(),
                 period: period.to_string(),
                 status: status.to_string(),

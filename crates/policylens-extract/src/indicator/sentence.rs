@@ -1,6 +1,9 @@
 //! One sentence's figures turned into indicator facts: metric, period, status, jurisdiction.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::metric::{Found, Walker, is_period_word};
 use super::status::{self, Tense};
@@ -17,6 +20,10 @@ const COUNT_UNITS: &[&str] = &[
     "people", "jobs", "units", "vehicles", "companies", "banks", "mills", "factories", "branches",
     "offices", "projects", "households", "customers", "visitors", "shares",
 ];
+
+static LEVEL_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s+(?:level|levels|figure|total|output)\s+of\s+$").expect("level pattern compiles")
+});
 
 /// Durations are how long something lasted, not a measure of it.
 const DURATION_UNITS: &[&str] = &["years", "days", "months"];
@@ -47,6 +54,7 @@ impl Sentence<'_, '_> {
         let places: Vec<(Range<usize>, &'static str)> = places::find(&text[self.range.clone()])
             .into_iter()
             .map(|(r, p)| (r.start + self.range.start..r.end + self.range.start, p))
+            .filter(|(r, _)| !spans.iter().any(|(_, q)| q.start <= r.start && r.end <= q.end))
             .collect();
         let mut statements: Vec<Statement> = Vec::new();
         for &i in mentions {
@@ -63,11 +71,14 @@ impl Sentence<'_, '_> {
             if !eligible(q) || s.base.is_empty() {
                 continue;
             }
+            if s.from && s.adjacent.is_none() {
+                continue;
+            }
             let chosen = self.period_of(s, &statements, &tokens, &walker);
             let (period, explicit) = match chosen.and_then(|k| self.resolved[k].map(|p| (p, k))) {
                 Some((p, k)) => (p, Some(k)),
                 None if has_point || chosen.is_some() => continue,
-                None => match self.undated() {
+                None => match self.undated(s) {
                     Some(p) => (p, None),
                     None => continue,
                 },
@@ -75,7 +86,11 @@ impl Sentence<'_, '_> {
             let status = self.status_of(s, &statements, period, explicit);
             let metric = self.metric_of(s, q);
             let jurisdiction = s.place.as_ref().map(|(_, p)| *p).or(self.main_place).unwrap_or("");
-            facts.extend(build(self.doc, q, metric, jurisdiction, period, status));
+            let unit = match &s.per {
+                Some(per) => format!("{} per {per}", q.unit),
+                None => q.unit.clone(),
+            };
+            facts.extend(build(self.doc, q, metric, unit, jurisdiction, period, status));
         }
         facts
     }
@@ -91,8 +106,14 @@ impl Sentence<'_, '_> {
     ) -> Statement {
         let text = self.doc.text;
         let q = &self.quantities[i];
+        let mut change = None;
+        let mut per = None;
         let (base, key, phrase) = match walker.find(q_tok) {
             Found::Phrase { tokens: r, owner, share } => {
+                // "a drop in cane acreage ... of up to 10 pct"
+                if r.start >= 2 && walker.is(r.start - 1, &["in", "of"]) {
+                    change = walker.word(r.start - 2).and_then(|w| change_of(&w));
+                }
                 let mut name = walker.name(r.clone());
                 if share && q.unit == "percent" {
                     name = format!("share of {name}");
@@ -106,10 +127,24 @@ impl Sentence<'_, '_> {
                 let bytes = tokens[r.start].span.start..tokens[r.end - 1].span.end;
                 (name, r.start, Some(bytes))
             }
-            Found::Inherit(m) => match previous.iter().find(|s| s.mention == m) {
-                Some(s) => (s.base.clone(), s.key, None),
-                None => (String::new(), usize::MAX - i, None),
-            },
+            Found::Inherit(m) => {
+                // "the cost of producing one tonne rose to 702 yuan": a price per that unit
+                let base_figure = &self.quantities[m];
+                if base_figure.value == crate::fact::Value::Single(1.0)
+                    && !matches!(base_figure.unit.as_str(), "" | "percent" | "pp")
+                    && !base_figure.unit.contains(' ')
+                {
+                    per = Some(singular(&base_figure.unit));
+                }
+                match previous.iter().find(|s| s.mention == m) {
+                    Some(s) => {
+                        change = change.or(s.change);
+                        per = per.or_else(|| s.per.clone());
+                        (s.base.clone(), s.key, None)
+                    }
+                    None => (String::new(), usize::MAX - i, None),
+                }
+            }
             Found::Nothing => (String::new(), usize::MAX - i, None),
         };
         let before = &text[floor_char_boundary(text, q.span.start.saturating_sub(30))..q.span.start];
@@ -139,13 +174,23 @@ impl Sentence<'_, '_> {
             key,
             from,
             adjacent,
-            own_status: status::status(self.clause(q)),
+            own_status: self.own_status(q),
+            change,
+            per: per.filter(|_| !q.unit.contains(" per ") && !q.unit.is_empty()),
             place,
         }
     }
 
+    /// The status cue of a figure's clause: the nearest before it, else one after it.
+    fn own_status(&self, q: &Mention) -> Option<&'static str> {
+        let clause = self.clause(q);
+        let text = self.doc.text;
+        status::status(&text[clause.start..q.span.start])
+            .or_else(|| status::status(&text[q.span.start..clause.end]))
+    }
+
     /// The clause around a figure, for status cues.
-    fn clause(&self, q: &Mention) -> &str {
+    fn clause(&self, q: &Mention) -> Range<usize> {
         let text = self.doc.text;
         let head = &text[self.range.start..q.span.start];
         let start = CLAUSE_BREAK
@@ -156,7 +201,7 @@ impl Sentence<'_, '_> {
         let end = CLAUSE_BREAK
             .find(tail)
             .map_or(self.range.end, |m| q.span.end + m.start());
-        &text[start..end]
+        start..end
     }
 
     /// The period of a figure, by index into the sentence's periods.
@@ -218,7 +263,8 @@ impl Sentence<'_, '_> {
             .map(|t| walker_text(walker, t).to_ascii_lowercase())
             .collect();
         let plain = words.iter().all(|w| {
-            !BREAK.contains(&w.as_str()) && !is_period_word(w) && !is_verb_like(w)
+            matches!(w.as_str(), "calendar" | "fiscal")
+                || (!BREAK.contains(&w.as_str()) && !is_period_word(w) && !is_verb_like(w))
         });
         let last = words.iter().rev().find(|w| !matches!(w.as_str(), "the" | "calendar" | "fiscal"));
         let linked = last.is_some_and(|w| matches!(w.as_str(), "in" | "at" | "for" | "during"));
@@ -227,7 +273,10 @@ impl Sentence<'_, '_> {
 
     /// The period of a sentence that names none: the story's current period for a past-tense
     /// report, the document's year for a present-tense one.
-    fn undated(&self) -> Option<Period> {
+    fn undated(&self, s: &Statement) -> Option<Period> {
+        if s.own_status.is_some() {
+            return None;
+        }
         let sentence = &self.doc.text[self.range.clone()];
         match status::tense(sentence) {
             Tense::Past => self.recent,
@@ -243,17 +292,29 @@ impl Sentence<'_, '_> {
         period: Period,
         explicit: Option<usize>,
     ) -> &'static str {
+        // "must rise above the 1986 level of 3.54 mln tonnes": a level already reached
+        if let Some(k) = explicit {
+            let q = &self.quantities[s.mention];
+            let p = &self.periods[k];
+            if p.span.end <= q.span.start
+                && LEVEL_OF.is_match(&self.doc.text[p.span.end..q.span.start])
+            {
+                return "observed";
+            }
+        }
         if let Some(st) = s.own_status {
             return st;
         }
         if let Some(st) = all
             .iter()
-            .find(|o| o.key == s.key && o.mention != s.mention && o.own_status.is_some())
+            .take_while(|o| o.mention != s.mention)
+            .find(|o| o.key == s.key && o.own_status.is_some())
             .and_then(|o| o.own_status)
         {
             return st;
         }
         let Some(k) = explicit else { return "observed" };
+
         if self.periods[k].role == Role::By {
             return "projected";
         }
@@ -261,7 +322,7 @@ impl Sentence<'_, '_> {
         if let Some(anchor) = self.anchor {
             let now = (anchor.year, anchor.month.unwrap_or(12));
             let clause = self.clause(&self.quantities[s.mention]);
-            if period.last_month() > now && status::tense(clause) != Tense::Past {
+            if period.last_month() > now && status::tense(&self.doc.text[clause]) != Tense::Past {
                 return "projected";
             }
         }
@@ -274,6 +335,7 @@ impl Sentence<'_, '_> {
             let surface = &self.doc.text[q.span.clone()];
             let counted: Vec<&str> = surface
                 .split_whitespace()
+                .skip(1)
                 .filter(|w| w.chars().all(|c| c.is_ascii_lowercase()))
                 .collect();
             let noun = counted.join(" ");
@@ -282,7 +344,11 @@ impl Sentence<'_, '_> {
             }
         }
         let lower = metric.to_lowercase();
-        if matches!(q.unit.as_str(), "percent" | "pp")
+        if let Some(change) = s.change.filter(|_| matches!(q.unit.as_str(), "percent" | "pp")) {
+            if !GROWTH_WORDS.iter().any(|w| lower.contains(w)) {
+                metric = format!("{metric} {change}");
+            }
+        } else if matches!(q.unit.as_str(), "percent" | "pp")
             && !q.direction.is_empty()
             && !GROWTH_WORDS.iter().any(|w| lower.contains(w))
         {
@@ -295,6 +361,23 @@ impl Sentence<'_, '_> {
             }
         }
         metric
+    }
+}
+
+/// The growth word a change noun before a metric gives it: "a drop in X" → "decline".
+fn change_of(word: &str) -> Option<&'static str> {
+    match word {
+        "rise" | "increase" | "growth" | "gain" | "jump" | "surge" => Some("growth"),
+        "drop" | "fall" | "decline" | "decrease" | "cut" | "reduction" => Some("decline"),
+        _ => None,
+    }
+}
+
+fn singular(unit: &str) -> String {
+    match unit {
+        "tonnes" => "tonne".to_string(),
+        "barrels" => "barrel".to_string(),
+        other => other.trim_end_matches('s').to_string(),
     }
 }
 

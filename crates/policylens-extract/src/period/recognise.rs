@@ -70,6 +70,14 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<PeriodMention> {
                 continue;
             }
         }
+        // "(September-April)": a span of months inside a season, not a period of its own
+        if caps.name("month").is_some() && caps.name("medge").is_none() {
+            let after_dash = text[end..].starts_with('-')
+                && text[end + 1..].starts_with(|c: char| c.is_ascii_alphabetic());
+            if after_dash || (start > 0 && bytes[start - 1] == b'-') {
+                continue;
+            }
+        }
         let Some(when) = read(&caps) else { continue };
         if is_dateline(text, end, &caps) {
             continue;
@@ -276,5 +284,6 @@ mod tests {
     fn datelines_and_modal_may_are_not_periods() {
         check("PEKING, March 13 - China may import", &[]);
         check("on 20 October", &["1986-10:Point"]);
+        check("the 1986/87 season (September-April)", &["1986/87:Point"]);
     }
 }
