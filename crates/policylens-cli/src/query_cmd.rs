@@ -473,7 +473,12 @@ pub async fn watch(args: WatchArgs) -> anyhow::Result<ExitCode> {
         .into_inner();
     if !args.common.json {
         eprintln!("watching facts (ctrl-c to stop)");
-        println!("{:<14} {:<40} FACT", "KIND", "DOCUMENT");
+        writeln!(
+            std::io::stdout().lock(),
+            "{:<14} {:<40} FACT",
+            "KIND",
+            "DOCUMENT"
+        )?;
     }
     loop {
         let next = tokio::select! {
@@ -495,7 +500,7 @@ pub async fn watch(args: WatchArgs) -> anyhow::Result<ExitCode> {
                 if d.title.is_empty() {
                     d.doc_id.clone()
                 } else {
-                    format!("{} ({})", d.title, d.doc_id)
+                    d.title.clone()
                 }
             });
             writeln!(

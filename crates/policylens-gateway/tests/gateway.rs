@@ -756,3 +756,21 @@ async fn a_cancelled_watch_does_not_hold_up_shutdown() {
     harness.stop().await;
     assert!(started.elapsed() < Duration::from_secs(10));
 }
+
+#[tokio::test]
+async fn a_watch_outlives_the_request_timeout() {
+    let harness = Harness::start_with(|c| c.request_timeout = Duration::from_millis(200)).await;
+    let mut api = harness.api().await;
+    let mut watch = api
+        .watch_facts(WatchFactsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    // well past the request timeout and its backstop (timeout + 1 s)
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    harness
+        .publish_event(&event(1, "d1", vec![actor_fact("d1", 0, "Li Qiang")], &[]))
+        .await;
+    assert_eq!(next(&mut watch).await.fact.unwrap().id, "d1/0");
+    harness.stop().await;
+}
