@@ -48,41 +48,34 @@ pub fn humantime_duration(s: &str) -> Result<Duration, String> {
 /// Connects to NATS, retrying until `args.nats_connect_timeout` so services may start before the
 /// server is up.
 pub async fn connect(args: &NatsArgs, name: &str) -> anyhow::Result<async_nats::Client> {
+    let timed_out = || {
+        anyhow::anyhow!(
+            "failed to connect to NATS at {} within {:?}",
+            args.nats_url,
+            args.nats_connect_timeout
+        )
+    };
     let deadline = tokio::time::Instant::now() + args.nats_connect_timeout;
-    loop {
-        let attempt = async_nats::ConnectOptions::new()
-            .name(name)
-            .retry_on_initial_connect()
-            .connection_timeout(Duration::from_secs(5))
-            .connect(&args.nats_url);
-        match tokio::time::timeout_at(deadline, attempt).await {
-            Ok(Ok(client)) => {
-                // wait until the first connection is actually established
-                let wait = async {
-                    while client.connection_state() != async_nats::connection::State::Connected {
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                    }
-                };
-                if tokio::time::timeout_at(deadline, wait).await.is_ok() {
-                    return Ok(client);
-                }
-                anyhow::bail!(
-                    "failed to connect to NATS at {} within {:?}",
-                    args.nats_url,
-                    args.nats_connect_timeout
-                );
-            }
-            Ok(Err(e)) => {
-                return Err(anyhow::anyhow!(e))
-                    .with_context(|| format!("failed to connect to NATS at {}", args.nats_url));
-            }
-            Err(_) => anyhow::bail!(
-                "failed to connect to NATS at {} within {:?}",
-                args.nats_url,
-                args.nats_connect_timeout
-            ),
+    let attempt = async_nats::ConnectOptions::new()
+        .name(name)
+        .retry_on_initial_connect()
+        .connection_timeout(Duration::from_secs(5))
+        .connect(&args.nats_url);
+    let client = tokio::time::timeout_at(deadline, attempt)
+        .await
+        .map_err(|_| timed_out())?
+        .map_err(|e| anyhow::anyhow!(e))
+        .with_context(|| format!("failed to connect to NATS at {}", args.nats_url))?;
+    // with retry_on_initial_connect the client returns at once; wait for the first connection
+    let connected = async {
+        while client.connection_state() != async_nats::connection::State::Connected {
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
-    }
+    };
+    tokio::time::timeout_at(deadline, connected)
+        .await
+        .map_err(|_| timed_out())?;
+    Ok(client)
 }
 
 /// Publishes a dead letter onto `policy.dlq.<stage>` and waits for the stream's ack. The
