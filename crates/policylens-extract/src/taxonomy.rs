@@ -138,6 +138,8 @@ pub struct Taxonomy {
     pub given_names: HashSet<String>,
     /// Capitalised words that never begin or make up a name ("The", "Monday", "However").
     pub name_stopwords: HashSet<String>,
+    /// Cities and provinces: places that are neither organisations nor persons.
+    pub cities: HashSet<String>,
 }
 
 impl Default for Taxonomy {
@@ -155,6 +157,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("org_keywords.txt", include_str!("../data/org_keywords.txt")),
     ("given_names.txt", include_str!("../data/given_names.txt")),
     ("name_stopwords.txt", include_str!("../data/name_stopwords.txt")),
+    ("cities.txt", include_str!("../data/cities.txt")),
 ];
 
 impl Taxonomy {
@@ -224,6 +227,7 @@ impl Taxonomy {
             name_stopwords: list_entries(text("name_stopwords.txt"))
                 .map(str::to_string)
                 .collect(),
+            cities: list_entries(text("cities.txt")).map(str::to_string).collect(),
         })
     }
 

@@ -63,9 +63,13 @@ pub(crate) fn split_titled(ctx: &Ctx<'_>, cands: &mut Vec<Cand>, reg: &mut Regis
             continue;
         };
         if role_first > c.first {
+            // "Bank of China President ...": an organisation; "Power and Steel Minister": a field
+            let pre = Chunk { first: c.first, last: role_first - 1 };
+            let body = is_keyword_name(ctx, pre.first, pre.last)
+                && !ctx.word_in(pre.last, super::organization::FIELD_WORDS);
             out.push(Cand {
-                chunk: Chunk { first: c.first, last: role_first - 1 },
-                tag: Tag::Unknown,
+                chunk: pre,
+                tag: if body { Tag::Unknown } else { Tag::Other },
             });
         }
         out.push(Cand {
@@ -130,6 +134,12 @@ fn valid_name(ctx: &Ctx<'_>, first: usize, last: usize) -> bool {
     })
 }
 
+/// Where a person's organisation was named: a candidate, or a span inside a longer chunk.
+enum Org {
+    Cand(usize),
+    Span(Chunk),
+}
+
 /// Tags persons among unknown candidates by title, apposition, honorific or speech.
 pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
     for n in 0..cands.len() {
@@ -151,7 +161,7 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
             } else if ctx.word(b) == "," && b >= 1 {
                 if let Some((r, o)) = role_of_org_before(ctx, cands, b - 1) {
                     role = r;
-                    org = o;
+                    org = o.map(Org::Cand);
                     found = true;
                 }
             } else if ctx.word_in(b, HONORIFICS)
@@ -164,7 +174,7 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
             // "He Kang, Minister of ..." — a given name that is also a stop word
             if let Some((r, o)) = role_after(ctx, cands, c.last + 2) {
                 role = r;
-                org = o;
+                org = o.map(Org::Span);
                 found = true;
             }
         }
@@ -187,7 +197,15 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
             c.first = b;
         }
         let org = match org {
-            Some(m) => tag_org(ctx, cands, m, reg),
+            Some(Org::Cand(m)) => tag_org(ctx, cands, m, reg),
+            Some(Org::Span(o)) => match cands.iter().position(|x| x.chunk == o) {
+                Some(m) => tag_org(ctx, cands, m, reg),
+                None => {
+                    let name = ctx.chunk_text(o);
+                    reg.add_org(&name, ctx.span(o.first, o.last), None);
+                    name
+                }
+            },
             None => String::new(),
         };
         let p = reg.add_person(&ctx.chunk_text(c), ctx.span(c.first, c.last), &role, &org);
@@ -198,7 +216,14 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
         let Tag::Person(p) = cands[n].tag else {
             continue;
         };
-        if let Some(m) = org_after_index(ctx, cands, cands[n].chunk.last) {
+        let Some(m) = org_after_index(ctx, cands, cands[n].chunk.last) else {
+            continue;
+        };
+        // a venue after a bare name ("Li Peng at the Great Hall") is not an employer
+        if reg.persons[p].role.is_empty() && cands[m].tag == Tag::Unknown {
+            continue;
+        }
+        {
             let org = tag_org(ctx, cands, m, reg);
             if reg.persons[p].org.is_empty() {
                 reg.persons[p].org = org;
@@ -273,7 +298,7 @@ fn role_of_org_before(ctx: &Ctx<'_>, cands: &[Cand], i: usize) -> Option<(String
 
 /// A title after a comma at token `i` ("chief economist at Hang Seng Bank", "Vice Minister of
 /// Finance", "a politics lecturer at the University of Lille"): the role and organisation.
-fn role_after(ctx: &Ctx<'_>, cands: &[Cand], mut i: usize) -> Option<(String, Option<usize>)> {
+fn role_after(ctx: &Ctx<'_>, cands: &[Cand], mut i: usize) -> Option<(String, Option<Chunk>)> {
     if ctx.word_in(i, &["a", "an", "the", "its", "their"]) {
         i += 1;
     }
@@ -293,7 +318,15 @@ fn role_after(ctx: &Ctx<'_>, cands: &[Cand], mut i: usize) -> Option<(String, Op
     let r = last_role?;
     let mut role = crate::text::fold_whitespace(&ctx.text[ctx.span(start, r)]);
     let mut org = None;
-    if ctx.word_in(r + 1, &["of", "at", "for", "with"]) {
+    // "Vice Minister of Finance" is one chunk: its words after "of" complete the title
+    if let Some(c) = cands.iter().find(|c| c.chunk.first <= r && r + 1 < c.chunk.last) {
+        let rest = Chunk { first: r + 2, last: c.chunk.last };
+        if ctx.word(r + 1) == "of" && !is_keyword_name(ctx, rest.first, rest.last) {
+            role = format!("{role} of {}", ctx.chunk_text(rest));
+        } else if ctx.word_in(r + 1, &["of", "at", "for"]) {
+            org = Some(rest);
+        }
+    } else if ctx.word_in(r + 1, &["of", "at", "for", "with"]) {
         let mut k = r + 2;
         if ctx.word(k) == "the" {
             k += 1;
@@ -306,8 +339,11 @@ fn role_after(ctx: &Ctx<'_>, cands: &[Cand], mut i: usize) -> Option<(String, Op
                 && ctx.word(r + 1) != "at";
             if field {
                 role = format!("{role} of {}", ctx.chunk_text(c.chunk));
-            } else if !matches!(c.tag, Tag::Person(_)) && !ctx.is_place(&ctx.chunk_text(c.chunk)) {
-                org = Some(n);
+            } else if !matches!(c.tag, Tag::Person(_))
+                && !ctx.is_place(&ctx.chunk_text(c.chunk))
+                && !ctx.followed_by_place_noun(c.chunk)
+            {
+                org = Some(c.chunk);
             }
         }
     }
@@ -330,6 +366,7 @@ fn org_after_index(ctx: &Ctx<'_>, cands: &[Cand], last: usize) -> Option<usize> 
         Tag::Org(_) => true,
         Tag::Unknown => {
             !ctx.is_place(&ctx.chunk_text(c.chunk))
+                && !ctx.followed_by_place_noun(c.chunk)
                 && !ctx.tax.given_names.contains(ctx.word(c.chunk.first))
                 && ctx.tokens[c.chunk.last + 1..]
                     .first()

@@ -28,7 +28,7 @@ const ORDINALS: &[&str] = &[
 
 pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
     let mut found: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-    for h in ctx.tax.initiatives.find(ctx.text) {
+    for h in ctx.tax.initiatives.find(&ctx.flat) {
         found.push((h.start..h.end, ctx.tax.initiatives.canonical[h.entry].clone()));
     }
     for cand in cands {

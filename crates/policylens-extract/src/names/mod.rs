@@ -29,13 +29,18 @@ pub(crate) struct Ctx<'a> {
     pub tokens: Vec<Token>,
     /// Per sentence: an all-caps or title-case headline, where capitals say nothing.
     pub headline: Vec<bool>,
+    /// The text with line breaks and tabs as spaces (same byte offsets), for gazetteers to
+    /// match names that hard-wrapped copy splits across lines.
+    pub flat: String,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(doc: &'a Doc<'a>, tax: &'a Taxonomy) -> Self {
         let tokens = token::tokenize(doc);
         let headline = headlines(doc, &tokens);
+        let flat = doc.text.replace(['\n', '\r', '\t'], " ");
         Self {
+            flat,
             text: doc.text,
             doc,
             tax,
@@ -72,9 +77,18 @@ impl<'a> Ctx<'a> {
         fold_whitespace(&self.text[self.span(c.first, c.last)])
     }
 
-    /// Whether a name is a place (country, region, demonym).
+    /// Whether a name is a place (country, region, demonym, city).
     pub fn is_place(&self, name: &str) -> bool {
-        crate::places::canonical(name).is_some()
+        crate::places::canonical(name).is_some() || self.tax.cities.contains(name)
+    }
+
+    /// Whether the chunk is followed by a lower-case place noun ("Fengbing county").
+    pub fn followed_by_place_noun(&self, c: Chunk) -> bool {
+        self.tokens.get(c.last + 1).is_some_and(|t| !t.cap)
+            && self.word_in(
+                c.last + 1,
+                &["county", "province", "city", "district", "region", "state", "village", "town", "prefecture", "island", "port", "area"],
+            )
     }
 }
 

@@ -18,7 +18,7 @@ const BODY_NOUNS: &[&str] = &[
     "distributor", "subsidiary", "unit", "parent", "brokerage", "publisher", "developer",
     "provider", "exporter", "importer", "miner", "refiner", "shipper", "agency", "newspaper",
     "paper", "magazine", "broadcaster", "watchdog", "regulator", "house", "corporation",
-    "multinational", "investor", "fund", "exchange", "business", "venture",
+    "multinational", "fund", "exchange", "business", "venture",
 ];
 
 /// Nouns after a name that make it a news organisation: "the Economic Information newspaper".
@@ -32,6 +32,21 @@ const SUBJECT_VERBS: &[&str] = &[
     "agreed", "denied", "insisted", "posted", "reports",
 ];
 
+/// Words that continue a name after "and" ("China International Trust and Investment Corp").
+pub(crate) const FIELD_WORDS: &[&str] = &[
+    "Investment", "Development", "Trade", "Commerce", "Industry", "Industrial", "Construction",
+    "Finance", "Technology", "Economic", "Commercial", "Exploration", "Production", "Energy",
+    "Mining", "Steel", "Power", "Refining", "Trust", "Banking", "Insurance", "Securities",
+    "Telecommunications", "Transport", "Shipping", "Engineering", "Manufacturing",
+];
+
+/// Last words of names that are laws, treaties or plans rather than bodies.
+const NOT_BODY_HEADS: &[&str] = &[
+    "Act", "Bill", "Law", "Treaty", "Directive", "Regulation", "Plan", "Programme", "Program",
+    "Initiative", "Strategy", "Scheme", "Agenda", "Campaign", "Pact", "Protocol", "Accord",
+    "Index", "Prize", "Award", "Awards", "Cup", "Day", "Week", "Street", "Road", "Square",
+];
+
 /// Last words of place names that a possessive construction must not turn into organisations.
 const GEO_HEADS: &[&str] = &[
     "River", "Province", "Sea", "Mountains", "Island", "Islands", "Valley", "Lake", "Delta",
@@ -40,7 +55,7 @@ const GEO_HEADS: &[&str] = &[
 
 /// Splits chunks around gazetteer organisation names and tags those names.
 pub(crate) fn gazetteer_cands(ctx: &Ctx<'_>, chunks: Vec<Chunk>, reg: &mut Registry) -> Vec<Cand> {
-    let hits = ctx.tax.organizations.find(ctx.text);
+    let hits = ctx.tax.organizations.find(&ctx.flat);
     let mut cands = Vec::with_capacity(chunks.len());
     let mut h = 0;
     for c in chunks {
@@ -113,7 +128,15 @@ fn gazetteer_hit_ok(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool 
     if first > c.first && ctx.tax.given_names.contains(ctx.word(first - 1)) {
         return false;
     }
-    if first == c.first && last < c.last && ctx.tax.org_keywords.contains(ctx.word(c.last)) {
+    // "People's Bank of China" holds "Bank of China"
+    if first > c.first && ctx.tokens[first - 1].kind == Kind::Possessive {
+        return false;
+    }
+    if first == c.first
+        && last < c.last
+        && ctx.tax.org_keywords.contains(ctx.word(c.last))
+        && !(last + 1..c.last).any(|i| ctx.word_in(i, &["and", "&"]))
+    {
         return false;
     }
     if first == last && ctx.tokens[first].sentence_start && !ctx.tokens[first].all_caps {
@@ -132,6 +155,7 @@ pub(crate) fn is_keyword_name(ctx: &Ctx<'_>, first: usize, last: usize) -> bool 
     let mut words = 0;
     let mut keyword = false;
     let mut other = false;
+    let mut place = false;
     for i in first..=last {
         if !is_name_word(ctx, i) {
             continue;
@@ -139,11 +163,20 @@ pub(crate) fn is_keyword_name(ctx: &Ctx<'_>, first: usize, last: usize) -> bool 
         words += 1;
         if ctx.tax.org_keywords.contains(ctx.word(i)) {
             keyword = true;
+        } else if ctx.is_place(ctx.word(i)) {
+            place = true;
         } else {
             other = true;
         }
     }
-    words >= 2 && keyword && other && !ctx.is_place(&ctx.chunk_text(Chunk { first, last }))
+    // "Bonn University", "US Congress", but not "U.S. Companies"
+    let singular = !ctx.word(last).ends_with('s');
+    let other = other || (place && singular);
+    words >= 2
+        && keyword
+        && other
+        && !NOT_BODY_HEADS.contains(&ctx.word(last))
+        && !ctx.is_place(&ctx.chunk_text(Chunk { first, last }))
 }
 
 /// Splits "Bank of China and China Construction Bank" into two names, and "Liu Shuxun of Xiamen
@@ -159,9 +192,15 @@ pub(crate) fn split_coordinated(ctx: &Ctx<'_>, cands: &mut Vec<Cand>) {
                     let right = (k + 1, c.last);
                     match ctx.word(k) {
                         "and" => {
-                            is_keyword_name(ctx, left.0, left.1)
-                                && is_keyword_name(ctx, right.0, right.1)
-                                && ends_name(ctx, left.1)
+                            let left_name = is_keyword_name(ctx, left.0, left.1);
+                            let keyword_end = ctx.tax.org_keywords.contains(ctx.word(left.1))
+                                && !ctx.word_in(right.0, FIELD_WORDS);
+                            (left_name && keyword_end)
+                                || (left_name
+                                    && is_keyword_name(ctx, right.0, right.1)
+                                    && ends_name(ctx, left.1))
+                                || ctx.is_place(&ctx.chunk_text(Chunk { first: left.0, last: left.1 }))
+                                || ctx.is_place(&ctx.chunk_text(Chunk { first: right.0, last: right.1 }))
                         }
                         "of" => {
                             ctx.tax.given_names.contains(ctx.word(c.first))
@@ -182,8 +221,9 @@ pub(crate) fn split_coordinated(ctx: &Ctx<'_>, cands: &mut Vec<Cand>) {
                     chunk: Chunk { first: c.first, last: k - 1 },
                     tag: Tag::Unknown,
                 });
+                let right = if ctx.word(k + 1) == "the" { k + 2 } else { k + 1 };
                 out.push(Cand {
-                    chunk: Chunk { first: k + 1, last: c.last },
+                    chunk: Chunk { first: right, last: c.last },
                     tag: Tag::Unknown,
                 });
             }
@@ -222,10 +262,20 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
             continue;
         }
         let acronym = acronym_after(ctx, c);
+        if let Some(acronym) = acronym
+            && let Some(o) = reg.find_org(&name, None)
+        {
+            reg.orgs[o].aliases.push(acronym.to_string());
+            cands[n].tag = Tag::Org(o);
+            continue;
+        }
         let person_like = ctx.tax.given_names.contains(ctx.word(c.first));
+        if ctx.followed_by_place_noun(c) {
+            continue;
+        }
+        let ticker = c.len() == 1 && ctx.tokens[c.first].all_caps;
         let org = is_keyword_name(ctx, c.first, c.last)
-            || acronym.is_some()
-            || (ctx.word(c.first.wrapping_sub(1)) == "<" && ctx.word(c.last + 1) == ">")
+            || (!ticker && ctx.word(c.first.wrapping_sub(1)) == "<" && ctx.word(c.last + 1) == ">")
             || (c.len() >= 3 && (c.first..=c.last).any(|i| ctx.word(i) == "&"))
             || (!person_like && introduced_as_body(ctx, c))
             || (!person_like && described_as_body(ctx, c))
@@ -284,6 +334,10 @@ fn introduced_as_body(ctx: &Ctx<'_>, c: Chunk) -> bool {
         return false;
     };
     if ctx.word(i) == "," && i >= 1 {
+        // an apposition closes with a comma: "financial firm, China Life, is facing"
+        if ctx.word(c.last + 1) != "," {
+            return false;
+        }
         i -= 1;
     } else if ctx.word(i) == "as" && i >= 2 && ctx.word(i - 1) == "such" {
         i -= 2;
@@ -304,7 +358,8 @@ fn described_as_body(ctx: &Ctx<'_>, c: Chunk) -> bool {
     if ctx.word(after) == "news" && ctx.word(after + 1) == "agency" {
         return true;
     }
-    let mut i = if ctx.word(after) == "," {
+    let lone_opener = c.len() == 1 && ctx.tokens[c.first].sentence_start;
+    let mut i = if ctx.word(after) == "," && !lone_opener {
         after + 1
     } else if ctx.word_in(after, &["is", "was"]) {
         after + 1
@@ -326,7 +381,9 @@ fn described_as_body(ctx: &Ctx<'_>, c: Chunk) -> bool {
             let next = ctx.tokens.get(i + 1);
             return next.is_none_or(|n| n.kind != Kind::Possessive);
         }
-        if ctx.word_in(i, &["of", "who", "which", "that", "and"]) {
+        if ctx.word_in(i, &["of", "who", "which", "that", "and", "at", "in", "for", "with", "from"])
+            || ctx.tax.is_role(&ctx.word(i).to_lowercase())
+        {
             return false;
         }
         i += 1;
@@ -364,7 +421,14 @@ pub(crate) fn classify_late(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registr
     for cand in cands.iter_mut().filter(|c| c.tag == Tag::Unknown) {
         let c = cand.chunk;
         let name = ctx.chunk_text(c);
-        if ctx.is_place(&name) || ctx.tax.given_names.contains(ctx.word(c.first)) || c.len() > 4 {
+        let only_keywords = (c.first..=c.last).all(|i| {
+            !ctx.tokens[i].is_word() || ctx.tax.org_keywords.contains(ctx.word(i)) || !ctx.tokens[i].cap
+        });
+        if ctx.is_place(&name)
+            || ctx.tax.given_names.contains(ctx.word(c.first))
+            || c.len() > 4
+            || only_keywords
+        {
             continue;
         }
         let after = c.last + 1;
@@ -380,7 +444,8 @@ pub(crate) fn classify_late(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registr
         let stake = c.first >= 2
             && ctx.word_in(c.first - 1, &["in", "of"])
             && ctx.word_in(c.first - 2, &["stake", "shares", "stakes", "shareholders"]);
-        if statement || results || stake || ctx.word(after) == "announced" {
+        let traded = ctx.word_in(after, &["shares", "stock"]) && !ctx.tokens[after].cap;
+        if statement || results || stake || traded || ctx.word(after) == "announced" {
             cand.tag = Tag::Org(reg.add_org(&name, ctx.span(c.first, c.last), None));
         }
     }

@@ -26,7 +26,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Fact> {
     let hits: Vec<Hit> = ctx
         .tax
         .sectors
-        .find(ctx.text)
+        .find(&ctx.flat)
         .into_iter()
         .filter(|h| case_fits(ctx, h))
         .collect();
@@ -109,18 +109,7 @@ fn next_word(text: &str, from: usize) -> &str {
 }
 
 fn ends_with_word(text: &str, phrase: &str) -> bool {
-    let mut from = text.len().saturating_sub(phrase.len() + 8);
-    while !text.is_char_boundary(from) {
-        from -= 1;
-    }
-    let folded: String = text[from..]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    folded.len() >= phrase.len()
-        && folded[folded.len() - phrase.len()..].eq_ignore_ascii_case(phrase)
-        && folded[..folded.len() - phrase.len()]
-            .chars()
-            .last()
-            .is_none_or(|c| !c.is_alphanumeric())
+    let words: Vec<&str> = text.rsplit(char::is_whitespace).filter(|w| !w.is_empty()).take(3).collect();
+    let want: Vec<&str> = phrase.split(' ').rev().collect();
+    words.len() >= want.len() && want.iter().zip(&words).all(|(w, t)| w.eq_ignore_ascii_case(t))
 }
