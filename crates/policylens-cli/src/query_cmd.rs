@@ -8,7 +8,8 @@ use std::time::Duration;
 use policylens_proto::v1::policy_lens_client::PolicyLensClient;
 use policylens_proto::v1::{
     Entity, EntityKind, Fact, FactKind, FactOrder, GetSeriesRequest, ListEntitiesRequest,
-    ListFactsRequest, ListSeriesRequest, Qualifier, Series, Status, WatchFactsRequest, fact,
+    ListFactsRequest, ListSeriesRequest, Qualifier, Series, Status, WatchFactsRequest,
+    WatchSeriesRequest, fact,
 };
 use tonic::transport::Channel;
 
@@ -139,6 +140,9 @@ pub struct SeriesArgs {
     /// Only series whose sources disagree somewhere.
     #[arg(long)]
     conflicts: bool,
+    /// With an id: keep printing the series each time a document changes it.
+    #[arg(long, requires = "id")]
+    watch: bool,
     /// Most series to print (0: all).
     #[arg(long, default_value_t = 50)]
     limit: usize,
@@ -286,6 +290,9 @@ pub async fn facts(args: FactsArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn series(args: SeriesArgs) -> anyhow::Result<ExitCode> {
+    if let (true, Some(id)) = (args.watch, &args.id) {
+        return watch_series(&args.common, id).await;
+    }
     let mut client = connect(&args.common, Some(args.common.timeout)).await?;
     if let Some(id) = &args.id {
         let series = client
@@ -357,6 +364,37 @@ pub async fn series(args: SeriesArgs) -> anyhow::Result<ExitCode> {
     }
     table.write(&mut out)?;
     writeln!(out, "{} of {} series", all.len(), total)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the series' current state (once it exists) and each new state until ctrl-c.
+async fn watch_series(common: &Common, id: &str) -> anyhow::Result<ExitCode> {
+    let mut client = connect(common, None).await?;
+    let mut stream = client
+        .watch_series(WatchSeriesRequest { id: id.to_string() })
+        .await
+        .map_err(call_failed)?
+        .into_inner();
+    if !common.json {
+        eprintln!("watching series {id} (ctrl-c to stop)");
+    }
+    loop {
+        let next = tokio::select! {
+            _ = tokio::signal::ctrl_c() => break,
+            next = stream.message() => next,
+        };
+        let Some(series) = next.map_err(call_failed)? else {
+            break;
+        };
+        let mut out = std::io::stdout().lock();
+        if common.json {
+            writeln!(out, "{}", to_json(&series, "policylens.v1.Series")?)?;
+        } else {
+            print_series(&mut out, &series)?;
+            writeln!(out)?;
+        }
+        out.flush()?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

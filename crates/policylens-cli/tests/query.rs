@@ -328,3 +328,31 @@ async fn watch_prints_facts_as_they_are_applied() {
     );
     child.kill().await.unwrap();
 }
+
+#[tokio::test]
+async fn series_watch_prints_the_current_state_first() {
+    let stack = start().await;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_policylens"))
+        .args([
+            "series",
+            "s-1",
+            "--watch",
+            "--json",
+            "--gateway",
+            &stack.gateway,
+        ])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(DEADLINE, stdout.next_line())
+        .await
+        .expect("no output within the deadline")
+        .unwrap()
+        .expect("watch exited");
+    let json: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(json["id"], "s-1");
+    assert_eq!(json["point_count"], 2);
+    child.kill().await.unwrap();
+}

@@ -152,8 +152,10 @@ pub async fn run(
     shutdown.cancel();
     let _ = hub_task.await;
     let _ = health_task.await;
-    if let Err(e) = nats.drain().await {
-        tracing::warn!(error = %e, "failed to drain the NATS connection");
+    match tokio::time::timeout(SHUTDOWN_GRACE, nats.drain()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "failed to drain the NATS connection"),
+        Err(_) => tracing::warn!("the NATS connection did not drain in time"),
     }
     served
         .context("the gRPC server task failed")?

@@ -29,7 +29,7 @@ const DEADLINE: Duration = Duration::from_secs(20);
 
 /// A gateway serving on 127.0.0.1:0 against its own nats-server.
 struct Harness {
-    _server: NatsServer,
+    server: Option<NatsServer>,
     nats: async_nats::Client,
     addr: SocketAddr,
     shutdown: CancellationToken,
@@ -52,7 +52,7 @@ impl Harness {
         let task = tokio::spawn(policylens_gateway::run(config, listener, shutdown.clone()));
         let nats = async_nats::connect(server.url()).await.unwrap();
         let harness = Harness {
-            _server: server,
+            server: Some(server),
             nats,
             addr,
             shutdown,
@@ -772,5 +772,38 @@ async fn a_watch_outlives_the_request_timeout() {
         .publish_event(&event(1, "d1", vec![actor_fact("d1", 0, "Li Qiang")], &[]))
         .await;
     assert_eq!(next(&mut watch).await.fact.unwrap().id, "d1/0");
+    harness.stop().await;
+}
+
+#[tokio::test]
+async fn health_follows_the_nats_connection() {
+    let mut harness = Harness::start().await;
+    let mut health = tonic_health::pb::health_client::HealthClient::new(harness.channel().await);
+    // the server goes away: the gateway stops reporting SERVING
+    drop(harness.server.take());
+    let not_serving = tonic_health::pb::health_check_response::ServingStatus::NotServing as i32;
+    wait_for("health to report NOT_SERVING", DEADLINE, || {
+        let mut health = health.clone();
+        async move {
+            let status = health
+                .check(tonic_health::pb::HealthCheckRequest::default())
+                .await
+                .ok()?
+                .into_inner()
+                .status;
+            (status == not_serving).then_some(())
+        }
+    })
+    .await;
+    let status = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: "policylens.v1.PolicyLens".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .status;
+    assert_eq!(status, not_serving);
+    // and it still stops cleanly without NATS
     harness.stop().await;
 }
