@@ -22,8 +22,19 @@ pub enum Found {
 }
 
 const STATUS_NOUNS: &[&str] = &[
-    "projections", "projection", "forecasts", "forecast", "expectations", "estimates",
-    "estimate", "plans", "targets", "target", "hopes", "figures", "data",
+    "projections",
+    "projection",
+    "forecasts",
+    "forecast",
+    "expectations",
+    "estimates",
+    "estimate",
+    "plans",
+    "targets",
+    "target",
+    "hopes",
+    "figures",
+    "data",
 ];
 
 /// Words that may appear inside a noun phrase even though they also appear in [`CHAIN`].
@@ -66,7 +77,10 @@ impl<'a> Walker<'a> {
         }
         let raw = &self.text[self.tokens[i].span.clone()];
         // plain past forms ("agreed", "burdened"), not "Hong Kong-listed" or "United"
-        raw.len() > 4 && raw.ends_with("ed") && !raw.contains('-') && raw.starts_with(char::is_lowercase)
+        raw.len() > 4
+            && raw.ends_with("ed")
+            && !raw.contains('-')
+            && raw.starts_with(char::is_lowercase)
     }
 
     /// The start of the noun phrase ending just before token `end`, if there is one.
@@ -106,7 +120,11 @@ impl<'a> Walker<'a> {
             words += 1;
         }
         // trim leading function words
-        while j < end && (self.is(j, DETERMINERS) || self.is(j, NP_PREPOSITIONS) || self.is(j, &["and", "or", "with"])) {
+        while j < end
+            && (self.is(j, DETERMINERS)
+                || self.is(j, NP_PREPOSITIONS)
+                || self.is(j, &["and", "or", "with"]))
+        {
             j += 1;
         }
         let has_content = (j..end).any(|k| {
@@ -142,7 +160,10 @@ impl<'a> Walker<'a> {
         {
             j -= 1;
         }
-        let content = (start..j).any(|k| self.word(k).is_some_and(|w| !is_period_word(&w) && !DETERMINERS.contains(&w.as_str())));
+        let content = (start..j).any(|k| {
+            self.word(k)
+                .is_some_and(|w| !is_period_word(&w) && !DETERMINERS.contains(&w.as_str()))
+        });
         content.then_some(j)
     }
 
@@ -157,7 +178,10 @@ impl<'a> Walker<'a> {
                 || self.word(i).is_some_and(|w| {
                     is_period_word(&w)
                         || STATUS_NOUNS.contains(&w.as_str())
-                        || matches!(w.as_str(), "in" | "and" | "with" | "the" | "at" | "of" | "to" | "a")
+                        || matches!(
+                            w.as_str(),
+                            "in" | "and" | "with" | "the" | "at" | "of" | "to" | "a"
+                        )
                 });
             if !linking {
                 return None;
@@ -177,7 +201,10 @@ impl<'a> Walker<'a> {
             return None;
         }
         let verb = self.word(v - 1)?;
-        let reporting = matches!(verb.as_str(), "reported" | "posted" | "announced" | "recorded" | "had" | "has" | "made");
+        let reporting = matches!(
+            verb.as_str(),
+            "reported" | "posted" | "announced" | "recorded" | "had" | "has" | "made"
+        );
         if !(reporting || self.is_verb(v - 1)) {
             return None;
         }
@@ -197,28 +224,29 @@ impl<'a> Walker<'a> {
     /// Finds the metric phrase of the quantity at token `q`.
     pub fn find(&self, q: usize) -> Found {
         // a premodifying figure: "a $45bn state bailout", "the $1.2bn collapse of Barings Bank"
-        if q > 0 && self.is(q - 1, &["a", "an", "the"]) {
-            if let Some(end) = self.phrase_after(q + 1) {
-                return Found::Phrase {
-                    tokens: q + 1..end,
-                    owner: None,
-                    share: false,
-                };
-            }
+        if q > 0
+            && self.is(q - 1, &["a", "an", "the"])
+            && let Some(end) = self.phrase_after(q + 1)
+        {
+            return Found::Phrase {
+                tokens: q + 1..end,
+                owner: None,
+                share: false,
+            };
         }
         let left = self.find_left(q);
         if left != Found::Nothing {
             return left;
         }
         // a share: "45 pct of China's sugar", "$190bn of bad debt"
-        if self.is(q + 1, &["of"]) {
-            if let Some(end) = self.phrase_after(q + 2) {
-                return Found::Phrase {
-                    tokens: q + 2..end,
-                    owner: None,
-                    share: true,
-                };
-            }
+        if self.is(q + 1, &["of"])
+            && let Some(end) = self.phrase_after(q + 2)
+        {
+            return Found::Phrase {
+                tokens: q + 2..end,
+                owner: None,
+                share: true,
+            };
         }
         Found::Nothing
     }
@@ -259,18 +287,15 @@ impl<'a> Walker<'a> {
                 }
                 break;
             }
-            match self.punct(i) {
-                Some("," | "-" | "–") => {
-                    if let Some(m) = self.quantity_behind(i) {
-                        return Found::Inherit(m);
-                    }
-                    // ", which accounted for 28 pct of the 1985 crop," is an aside
-                    let aside = (i.saturating_sub(16)..i).rev().find(|&k| {
-                        self.punct(k) == Some(",") && self.is(k + 1, &["which", "who"])
-                    });
-                    j = aside.unwrap_or(i);
+            if let Some("," | "-" | "–") = self.punct(i) {
+                if let Some(m) = self.quantity_behind(i) {
+                    return Found::Inherit(m);
                 }
-                _ => {}
+                // ", which accounted for 28 pct of the 1985 crop," is an aside
+                let aside = (i.saturating_sub(16)..i)
+                    .rev()
+                    .find(|&k| self.punct(k) == Some(",") && self.is(k + 1, &["which", "who"]));
+                j = aside.unwrap_or(i);
             }
             break;
         }
@@ -307,10 +332,22 @@ impl<'a> Walker<'a> {
             }
             // "for all of last year", "in 2003", "at end-1986", "calendar 1985"
             if is_period_word(&lower) {
-                while words
-                    .last()
-                    .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "in" | "for" | "during" | "at" | "of" | "all" | "the" | "calendar" | "fiscal" | "last" | "this" | "next"))
-                {
+                while words.last().is_some_and(|w| {
+                    matches!(
+                        w.to_ascii_lowercase().as_str(),
+                        "in" | "for"
+                            | "during"
+                            | "at"
+                            | "of"
+                            | "all"
+                            | "the"
+                            | "calendar"
+                            | "fiscal"
+                            | "last"
+                            | "this"
+                            | "next"
+                    )
+                }) {
                     words.pop();
                 }
                 k += 1;
@@ -344,15 +381,50 @@ pub fn is_period_word(w: &str) -> bool {
         .or_else(|| w.strip_prefix("mid-"))
         .unwrap_or(w);
     let digits = w.bytes().filter(u8::is_ascii_digit).count();
-    if digits >= 4 && w.bytes().all(|b| b.is_ascii_digit() || b == b'/') && (w.starts_with("19") || w.starts_with("20")) {
+    if digits >= 4
+        && w.bytes().all(|b| b.is_ascii_digit() || b == b'/')
+        && (w.starts_with("19") || w.starts_with("20"))
+    {
         return true;
     }
     matches!(
         w,
-        "january" | "february" | "march" | "april" | "june" | "july" | "august" | "september"
-            | "october" | "november" | "december" | "jan" | "feb" | "mar" | "apr" | "jun"
-            | "jul" | "aug" | "sep" | "sept" | "oct" | "nov" | "dec" | "year" | "month"
-            | "quarter" | "calendar" | "fiscal" | "last" | "this" | "next" | "previous"
-            | "same" | "period" | "end-january" | "today" | "now"
+        "january"
+            | "february"
+            | "march"
+            | "april"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+            | "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sep"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
+            | "year"
+            | "month"
+            | "quarter"
+            | "calendar"
+            | "fiscal"
+            | "last"
+            | "this"
+            | "next"
+            | "previous"
+            | "same"
+            | "period"
+            | "end-january"
+            | "today"
+            | "now"
     ) || (w.starts_with("end-") || w.starts_with("mid-"))
 }

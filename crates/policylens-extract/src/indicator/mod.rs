@@ -54,7 +54,9 @@ static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[,;:]|\b(?:which|but|while|whereas)\b").expect("clause pattern compiles")
 });
 
-const GROWTH_WORDS: &[&str] = &["growth", "increase", "rise", "decline", "fall", "drop", "cut", "gain"];
+const GROWTH_WORDS: &[&str] = &[
+    "growth", "increase", "rise", "decline", "fall", "drop", "cut", "gain",
+];
 
 /// Indicator facts of the document, built on its quantity mentions.
 pub fn extract(

@@ -17,12 +17,26 @@ use crate::text::Doc;
 
 /// Units that count things: the counted noun joins the metric ("521 sugar mills").
 const COUNT_UNITS: &[&str] = &[
-    "people", "jobs", "units", "vehicles", "companies", "banks", "mills", "factories", "branches",
-    "offices", "projects", "households", "customers", "visitors", "shares",
+    "people",
+    "jobs",
+    "units",
+    "vehicles",
+    "companies",
+    "banks",
+    "mills",
+    "factories",
+    "branches",
+    "offices",
+    "projects",
+    "households",
+    "customers",
+    "visitors",
+    "shares",
 ];
 
 static LEVEL_OF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s+(?:level|levels|figure|total|output)\s+of\s+$").expect("level pattern compiles")
+    Regex::new(r"(?i)^\s+(?:level|levels|figure|total|output)\s+of\s+$")
+        .expect("level pattern compiles")
 });
 
 /// Durations are how long something lasted, not a measure of it.
@@ -54,7 +68,11 @@ impl Sentence<'_, '_> {
         let places: Vec<(Range<usize>, &'static str)> = places::find(&text[self.range.clone()])
             .into_iter()
             .map(|(r, p)| (r.start + self.range.start..r.end + self.range.start, p))
-            .filter(|(r, _)| !spans.iter().any(|(_, q)| q.start <= r.start && r.end <= q.end))
+            .filter(|(r, _)| {
+                !spans
+                    .iter()
+                    .any(|(_, q)| q.start <= r.start && r.end <= q.end)
+            })
             .collect();
         let mut statements: Vec<Statement> = Vec::new();
         for &i in mentions {
@@ -85,12 +103,25 @@ impl Sentence<'_, '_> {
             };
             let status = self.status_of(s, &statements, period, explicit);
             let metric = self.metric_of(s, q);
-            let jurisdiction = s.place.as_ref().map(|(_, p)| *p).or(self.main_place).unwrap_or("");
+            let jurisdiction = s
+                .place
+                .as_ref()
+                .map(|(_, p)| *p)
+                .or(self.main_place)
+                .unwrap_or("");
             let unit = match &s.per {
                 Some(per) => format!("{} per {per}", q.unit),
                 None => q.unit.clone(),
             };
-            facts.extend(build(self.doc, q, metric, unit, jurisdiction, period, status));
+            facts.extend(build(
+                self.doc,
+                q,
+                metric,
+                unit,
+                jurisdiction,
+                period,
+                status,
+            ));
         }
         facts
     }
@@ -109,7 +140,11 @@ impl Sentence<'_, '_> {
         let mut change = None;
         let mut per = None;
         let (base, key, phrase) = match walker.find(q_tok) {
-            Found::Phrase { tokens: r, owner, share } => {
+            Found::Phrase {
+                tokens: r,
+                owner,
+                share,
+            } => {
                 // "a drop in cane acreage ... of up to 10 pct"
                 if r.start >= 2 && walker.is(r.start - 1, &["in", "of"]) {
                     change = walker.word(r.start - 2).and_then(|w| change_of(&w));
@@ -147,17 +182,23 @@ impl Sentence<'_, '_> {
             }
             Found::Nothing => (String::new(), usize::MAX - i, None),
         };
-        let before = &text[floor_char_boundary(text, q.span.start.saturating_sub(30))..q.span.start];
+        let before =
+            &text[floor_char_boundary(text, q.span.start.saturating_sub(30))..q.span.start];
         let from = FROM_BEFORE.is_match(before);
+        let end = self.end_with_conversions(i);
         let adjacent = self.periods.iter().position(|p| {
             p.role != Role::Base
-                && p.span.start >= q.span.end
-                && ADJACENT_GAP.is_match(&text[q.span.end..p.span.start])
+                && p.span.start >= end
+                && ADJACENT_GAP.is_match(&text[end..p.span.start])
         });
         // the place inside the metric phrase, else the nearest before the figure, else after
         let place = phrase
             .as_ref()
-            .and_then(|r| places.iter().find(|(p, _)| r.start <= p.start && p.end <= r.end))
+            .and_then(|r| {
+                places
+                    .iter()
+                    .find(|(p, _)| r.start <= p.start && p.end <= r.end)
+            })
             .map(|(r, p)| (String::new(), *p, r.start))
             .or_else(|| {
                 places
@@ -165,7 +206,13 @@ impl Sentence<'_, '_> {
                     .rev()
                     .find(|(p, _)| p.end <= q.span.start)
                     .or_else(|| places.iter().find(|(p, _)| p.start >= q.span.end))
-                    .map(|(r, p)| (text[r.clone()].trim_end_matches("'s").to_string(), *p, r.start))
+                    .map(|(r, p)| {
+                        (
+                            text[r.clone()].trim_end_matches("'s").to_string(),
+                            *p,
+                            r.start,
+                        )
+                    })
             })
             .map(|(surface, p, _)| (surface, p));
         Statement {
@@ -179,6 +226,21 @@ impl Sentence<'_, '_> {
             per: per.filter(|_| !q.unit.contains(" per ") && !q.unit.is_empty()),
             place,
         }
+    }
+
+    /// The end of a figure and of the bracketed conversions right after it: "$1.13bn (£600m)".
+    fn end_with_conversions(&self, i: usize) -> usize {
+        let text = self.doc.text;
+        let mut end = self.quantities[i].span.end;
+        for q in self.quantities[i + 1..].iter().take_while(|q| q.conversion) {
+            end = q.span.end;
+        }
+        if end > self.quantities[i].span.end {
+            let rest = &text[end..self.range.end];
+            let close = rest.len() - rest.trim_start_matches([' ', ')', ';']).len();
+            end += close;
+        }
+        end
     }
 
     /// The status cue of a figure's clause: the nearest before it, else one after it.
@@ -231,7 +293,7 @@ impl Sentence<'_, '_> {
                     && !claimed_by_base(*k)
             })
             .map(|(k, _)| k)
-            .last();
+            .next_back();
         if before.is_some() {
             return before;
         }
@@ -266,7 +328,10 @@ impl Sentence<'_, '_> {
             matches!(w.as_str(), "calendar" | "fiscal")
                 || (!BREAK.contains(&w.as_str()) && !is_period_word(w) && !is_verb_like(w))
         });
-        let last = words.iter().rev().find(|w| !matches!(w.as_str(), "the" | "calendar" | "fiscal"));
+        let last = words
+            .iter()
+            .rev()
+            .find(|w| !matches!(w.as_str(), "the" | "calendar" | "fiscal"));
         let linked = last.is_some_and(|w| matches!(w.as_str(), "in" | "at" | "for" | "during"));
         (plain && linked).then_some(k)
     }
@@ -344,7 +409,10 @@ impl Sentence<'_, '_> {
             }
         }
         let lower = metric.to_lowercase();
-        if let Some(change) = s.change.filter(|_| matches!(q.unit.as_str(), "percent" | "pp")) {
+        if let Some(change) = s
+            .change
+            .filter(|_| matches!(q.unit.as_str(), "percent" | "pp"))
+        {
             if !GROWTH_WORDS.iter().any(|w| lower.contains(w)) {
                 metric = format!("{metric} {change}");
             }
@@ -352,13 +420,18 @@ impl Sentence<'_, '_> {
             && !q.direction.is_empty()
             && !GROWTH_WORDS.iter().any(|w| lower.contains(w))
         {
-            let suffix = if q.direction == "up" { "growth" } else { "decline" };
+            let suffix = if q.direction == "up" {
+                "growth"
+            } else {
+                "decline"
+            };
             metric = format!("{metric} {suffix}");
         }
-        if let Some((surface, _)) = &s.place {
-            if !surface.is_empty() && !metric.contains(surface.as_str()) {
-                metric = format!("{surface} {metric}");
-            }
+        if let Some((surface, _)) = &s.place
+            && !surface.is_empty()
+            && !metric.contains(surface.as_str())
+        {
+            metric = format!("{surface} {metric}");
         }
         metric
     }
@@ -387,7 +460,10 @@ fn walker_text<'a>(walker: &Walker<'a>, t: &Token) -> &'a str {
 
 fn is_verb_like(w: &str) -> bool {
     super::tokens::CHAIN.contains(&w)
-        && !matches!(w, "of" | "in" | "for" | "at" | "a" | "an" | "new" | "record" | "the" | "during")
+        && !matches!(
+            w,
+            "of" | "in" | "for" | "at" | "a" | "an" | "new" | "record" | "the" | "during"
+        )
 }
 
 fn eligible(q: &Mention) -> bool {
@@ -395,9 +471,9 @@ fn eligible(q: &Mention) -> bool {
         crate::fact::Value::Single(v) => v,
         crate::fact::Value::Range([_, high]) => high,
     };
-    !q.unit.is_empty()
-        && !q.conversion
-        && !DURATION_UNITS.contains(&q.unit.as_str())
-        && value > 0.0
-        && !(value == 1.0 && q.unit != "percent")
+    if q.unit.is_empty() || q.conversion || DURATION_UNITS.contains(&q.unit.as_str()) {
+        return false;
+    }
+    // "one tonne" in "the cost of producing one tonne" names the unit of a price
+    value > 0.0 && (value != 1.0 || q.unit == "percent")
 }

@@ -146,7 +146,10 @@ impl When {
             When::Year(offset) => Period::Year(anchor.year + offset),
             When::Month(offset) => {
                 let month = i32::from(anchor.month?) - 1 + offset;
-                Period::Month(anchor.year + month.div_euclid(12), (month.rem_euclid(12) + 1) as u8)
+                Period::Month(
+                    anchor.year + month.div_euclid(12),
+                    (month.rem_euclid(12) + 1) as u8,
+                )
             }
             When::BareMonth(m) => match anchor.month {
                 Some(now) if m > now => Period::Month(anchor.year - 1, m),
@@ -204,14 +207,48 @@ mod tests {
             (When::Year(-1), at(1987, 3), Some(Period::Year(1986))),
             (When::Year(0), at(1987, 3), Some(Period::Year(1987))),
             (When::Month(-1), at(1987, 1), Some(Period::Month(1986, 12))),
-            (When::BareMonth(1), at(1987, 3), Some(Period::Month(1987, 1))),
-            (When::BareMonth(9), at(1987, 3), Some(Period::Month(1986, 9))),
-            (When::Quarter(3, 0), at(1987, 3), Some(Period::Quarter(1986, 3))),
-            (When::Quarter(1, 0), at(1987, 6), Some(Period::Quarter(1987, 1))),
-            (When::FirstMonths(2, 0), at(1987, 3), Some(Period::Months(1987, 1, 2))),
+            (
+                When::BareMonth(1),
+                at(1987, 3),
+                Some(Period::Month(1987, 1)),
+            ),
+            (
+                When::BareMonth(9),
+                at(1987, 3),
+                Some(Period::Month(1986, 9)),
+            ),
+            (
+                When::Quarter(3, 0),
+                at(1987, 3),
+                Some(Period::Quarter(1986, 3)),
+            ),
+            (
+                When::Quarter(1, 0),
+                at(1987, 6),
+                Some(Period::Quarter(1987, 1)),
+            ),
+            (
+                When::FirstMonths(2, 0),
+                at(1987, 3),
+                Some(Period::Months(1987, 1, 2)),
+            ),
             (When::Year(-1), None, None),
-            (When::Month(-1), Some(Anchor { year: 2004, month: None }), None),
-            (When::BareMonth(12), Some(Anchor { year: 2004, month: None }), Some(Period::Month(2004, 12))),
+            (
+                When::Month(-1),
+                Some(Anchor {
+                    year: 2004,
+                    month: None,
+                }),
+                None,
+            ),
+            (
+                When::BareMonth(12),
+                Some(Anchor {
+                    year: 2004,
+                    month: None,
+                }),
+                Some(Period::Month(2004, 12)),
+            ),
         ];
         for (when, anchor, expect) in cases {
             assert_eq!(when.resolve(anchor), expect, "{when:?} at {anchor:?}");

@@ -65,10 +65,14 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<PeriodMention> {
         let end = range.start + whole.end();
         let bytes = text.as_bytes();
         // glued to a number or a currency: part of a quantity or an identifier
-        if start > 0 && matches!(bytes[start - 1], b'$' | b'.' | b',' | b'/' | b'-' | b'0'..=b'9') {
-            if caps.name("month").is_none() || bytes[start - 1] != b'-' {
-                continue;
-            }
+        if start > 0
+            && matches!(
+                bytes[start - 1],
+                b'$' | b'.' | b',' | b'/' | b'-' | b'0'..=b'9'
+            )
+            && (caps.name("month").is_none() || bytes[start - 1] != b'-')
+        {
+            continue;
         }
         // "(September-April)": a span of months inside a season, not a period of its own
         if caps.name("month").is_some() && caps.name("medge").is_none() {
@@ -191,7 +195,6 @@ fn role(text: &str, start: usize, caps: &Captures<'_>) -> Role {
     }
 }
 
-
 fn month_number(name: &str) -> Option<u8> {
     const NAMES: [&str; 12] = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -243,7 +246,10 @@ mod tests {
     fn years_and_their_roles() {
         check("grew from 7.6 percent in 2014", &["2014:Point"]);
         check("to exceed 17 percent by 2025", &["2025:By"]);
-        check("Demand in 1986 rose 10.9 pct over 1985.", &["1986:Point", "1985:Base"]);
+        check(
+            "Demand in 1986 rose 10.9 pct over 1985.",
+            &["1986:Point", "1985:Base"],
+        );
         check("2003's imbalance", &["2003:Point"]);
         check("loans at end-1986 totalled", &["1986:Point"]);
         check("not hired since 1945", &["1945:Base"]);
@@ -266,11 +272,20 @@ mod tests {
     fn spans_quarters_and_months() {
         check("the 2021-2025 plan", &["2021-2025:Point"]);
         check("in the third quarter", &["1986-Q3:Point"]);
-        check("the first quarter of 2004 and Q4 2004", &["2004-Q1:Point", "2004-Q4:Point"]);
-        check("in January 1987 from 54,000 in January 1986", &["1987-01:Point", "1986-01:Point"]);
+        check(
+            "the first quarter of 2004 and Q4 2004",
+            &["2004-Q1:Point", "2004-Q4:Point"],
+        );
+        check(
+            "in January 1987 from 54,000 in January 1986",
+            &["1987-01:Point", "1986-01:Point"],
+        );
         check("at end-January", &["1987-01:Point"]);
         check("stocks in September 1986", &["1986-09:Point"]);
-        check("in the first two months of this year", &["1987-01/1987-02:Point"]);
+        check(
+            "in the first two months of this year",
+            &["1987-01/1987-02:Point"],
+        );
     }
 
     #[test]

@@ -76,7 +76,10 @@ pub fn qualifier_after(text: &str, end: usize) -> Option<(&'static str, usize)> 
             "more" | "above" | "over" | "higher"
         )
     });
-    Some((if lower { "at_least" } else { "at_most" }, end + whole.end()))
+    Some((
+        if lower { "at_least" } else { "at_most" },
+        end + whole.end(),
+    ))
 }
 
 static DIRECTION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
@@ -103,7 +106,11 @@ static DIRECTION_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 pub fn direction(text: &str, start: usize, end: usize) -> &'static str {
     let from = floor_char_boundary(text, start.saturating_sub(40));
     if let Some(caps) = DIRECTION_BEFORE.captures(&text[from..start]) {
-        return if caps.name("up").is_some() { "up" } else { "down" };
+        return if caps.name("up").is_some() {
+            "up"
+        } else {
+            "down"
+        };
     }
     if let Some(caps) = DIRECTION_AFTER.captures(&text[end..]) {
         return if caps.get(1).is_some() { "up" } else { "down" };
@@ -139,9 +146,15 @@ pub fn is_not_quantity(text: &str, start: usize, end: usize) -> bool {
     if bytes[start] == b'0' && end - start >= 3 && !text[start..end].contains('.') {
         return true;
     }
-    let digit_group_before = start >= 2 && bytes[start - 1] == b' ' && bytes[start - 2].is_ascii_digit();
+    let digit_group_before =
+        start >= 2 && bytes[start - 1] == b' ' && bytes[start - 2].is_ascii_digit();
     let digit_group_after = bytes.get(end) == Some(&b' ')
-        && bytes[end + 1..].iter().take(3).filter(|b| b.is_ascii_digit()).count() == 3;
+        && bytes[end + 1..]
+            .iter()
+            .take(3)
+            .filter(|b| b.is_ascii_digit())
+            .count()
+            == 3;
     if digit_group_before || digit_group_after {
         return true;
     }
@@ -179,9 +192,16 @@ mod tests {
             ("turnover |5^", None),
         ] {
             let (clean, start, _) = split(text);
-            assert_eq!(qualifier_before(&clean, start).map(|q| q.0), expect, "{text}");
+            assert_eq!(
+                qualifier_before(&clean, start).map(|q| q.0),
+                expect,
+                "{text}"
+            );
         }
-        assert_eq!(qualifier_after("10 pct or more", 6).map(|q| q.0), Some("at_least"));
+        assert_eq!(
+            qualifier_after("10 pct or more", 6).map(|q| q.0),
+            Some("at_least")
+        );
     }
 
     #[test]

@@ -64,9 +64,8 @@ static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("candidate pattern compiles")
 });
 
-static RANGE_JOIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:-|–|to|and)\s*").expect("range pattern compiles")
-});
+static RANGE_JOIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:-|–|to|and)\s*").expect("range pattern compiles"));
 
 static FROM_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bfrom\s+$").expect("from pattern compiles"));
@@ -137,13 +136,21 @@ fn figure_at(text: &str, start: usize, word: bool, check: bool) -> Option<Figure
         fig.plain_dollar = u.plain_dollar;
     }
     // letters glued to the number that no magnitude or unit explains: "4G", "14th", "mph"
-    if text.as_bytes().get(num.end).is_some_and(u8::is_ascii_alphabetic) && fig.end == num.end {
+    if text
+        .as_bytes()
+        .get(num.end)
+        .is_some_and(u8::is_ascii_alphabetic)
+        && fig.end == num.end
+    {
         return None;
     }
-    if let NumberKind::Digits { plain: true, len: 4 } = num.kind {
-        fig.year_like = (1800.0..=2100.0).contains(&num.value)
-            && fig.unit.is_empty()
-            && !fig.magnitude;
+    if let NumberKind::Digits {
+        plain: true,
+        len: 4,
+    } = num.kind
+    {
+        fig.year_like =
+            (1800.0..=2100.0).contains(&num.value) && fig.unit.is_empty() && !fig.magnitude;
     }
     if word && fig.unit.is_empty() && !fig.magnitude {
         return None;
@@ -199,7 +206,8 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Mention> {
                     let low = if fig.magnitude {
                         fig.value
                     } else {
-                        fig.value * second.value / text_number(text, &second).unwrap_or(second.value)
+                        fig.value * second.value
+                            / text_number(text, &second).unwrap_or(second.value)
                     };
                     if low < second.value {
                         value = Value::Range([low, second.value]);
@@ -222,9 +230,9 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Mention> {
             end = q_end;
         }
         let direction = context::direction(text, start, fig.end);
-        let conversion = out.last().is_some_and(|prev| {
-            is_conversion(text, prev, fig.start) && is_currency(&fig.unit)
-        });
+        let conversion = out
+            .last()
+            .is_some_and(|prev| is_conversion(text, prev, fig.start) && is_currency(&fig.unit));
         cursor = end;
         out.push(Mention {
             span: start..end,
@@ -323,9 +331,10 @@ fn inherit_units(doc: &Doc<'_>, mentions: &mut [Mention]) {
             .or_else(|| {
                 // an elided "mln" figure may lean on the previous sentence
                 let previous = doc.sentence_of(sentence.start.saturating_sub(1));
-                mentions[..i].iter().rev().find(|m| {
-                    magnitude && m.span.start >= previous.start && fits(m)
-                })
+                mentions[..i]
+                    .iter()
+                    .rev()
+                    .find(|m| magnitude && m.span.start >= previous.start && fits(m))
             })
             .map(|m| m.unit.clone());
         if let Some(unit) = found {

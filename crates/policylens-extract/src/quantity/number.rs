@@ -13,7 +13,10 @@ pub struct Number {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumberKind {
     /// Written in digits; `plain` when it has no separator and no decimals ("1987").
-    Digits { plain: bool, len: usize },
+    Digits {
+        plain: bool,
+        len: usize,
+    },
     Word,
     /// A fraction; its value is already a percentage.
     Fraction,
@@ -162,9 +165,11 @@ pub fn fraction_at(text: &str, start: usize) -> Option<Number> {
     if first == "half" {
         let before = text[..start].trim_end().to_ascii_lowercase();
         let measured = followed_by_of(&text[first_end..])
-            || [" by", " than", " about", " nearly", " almost", " around", " some"]
-                .iter()
-                .any(|w| before.ends_with(w));
+            || [
+                " by", " than", " about", " nearly", " almost", " around", " some",
+            ]
+            .iter()
+            .any(|w| before.ends_with(w));
         return measured.then_some(Number {
             value: 50.0,
             end: first_end,
@@ -251,11 +256,18 @@ mod tests {
         check(fraction_at, "a third of the oil", Some((33.33, "a third")));
         check(fraction_at, "two-thirds of", Some((66.67, "two-thirds")));
         check(fraction_at, "a quarter of", Some((25.0, "a quarter")));
-        check(fraction_at, "one in five loans", Some((20.0, "one in five")));
+        check(
+            fraction_at,
+            "one in five loans",
+            Some((20.0, "one in five")),
+        );
         check(fraction_at, "half of", Some((50.0, "half")));
         check(fraction_at, "half the", None);
         check(fraction_at, "a quarter earlier", None);
         check(fraction_at, "a thirdparty", None);
-        assert_eq!(fraction_at("cut it by half", 10).map(|n| n.value), Some(50.0));
+        assert_eq!(
+            fraction_at("cut it by half", 10).map(|n| n.value),
+            Some(50.0)
+        );
     }
 }

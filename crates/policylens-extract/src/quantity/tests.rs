@@ -39,7 +39,10 @@ fn currencies_and_magnitudes() {
 #[test]
 fn peer_failure_dollar_bit_newton() {
     // "$162bn" is neither 162 dollars nor "dollar bit newton"
-    check("up 30.5% at $162bn, was", &["30.5 percent exact up", "162000000000 USD exact"]);
+    check(
+        "up 30.5% at $162bn, was",
+        &["30.5 percent exact up", "162000000000 USD exact"],
+    );
 }
 
 #[test]
@@ -101,11 +104,17 @@ fn fractions() {
 
 #[test]
 fn ranges() {
-    check("25 to 30 billion dollars", &["[25000000000, 30000000000] USD exact"]);
+    check(
+        "25 to 30 billion dollars",
+        &["[25000000000, 30000000000] USD exact"],
+    );
     check("has risen by 10 to 30 pct", &["[10, 30] percent exact up"]);
     check("between 2 and 3%", &["[2, 3] percent exact"]);
     check("10-15%", &["[10, 15] percent exact"]);
-    check("cut from 75% to 60%", &["75 percent exact", "60 percent exact"]);
+    check(
+        "cut from 75% to 60%",
+        &["75 percent exact", "60 percent exact"],
+    );
     check("150 or 200 people", &["150 exact", "200 people exact"]);
 }
 
@@ -146,7 +155,11 @@ fn hard_wrapped_wire_copy() {
 fn units_carry_to_siblings() {
     check(
         "the group's loans totalled 620 mln Hong Kong dlrs. Deposits rose to 680 mln dlrs from 550 mln.",
-        &["620000000 HKD exact", "680000000 HKD exact", "550000000 HKD exact"],
+        &[
+            "620000000 HKD exact",
+            "680000000 HKD exact",
+            "550000000 HKD exact",
+        ],
     );
     check(
         "profit fell to 117 yuan a tonne from 217.9, it added.",

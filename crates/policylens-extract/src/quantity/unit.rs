@@ -52,7 +52,9 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             in_counts = line == "[counts]";
             continue;
         }
-        let Some((name, aliases)) = line.split_once('=') else { continue };
+        let Some((name, aliases)) = line.split_once('=') else {
+            continue;
+        };
         for alias in aliases.split('|').map(str::trim).filter(|a| !a.is_empty()) {
             canonical.insert(normalise(alias), (name.trim(), in_counts));
             if in_counts {
@@ -65,8 +67,12 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let by_length = |list: &mut Vec<&str>| list.sort_by_key(|a| std::cmp::Reverse(a.len()));
     by_length(&mut measures);
     by_length(&mut counts);
-    let alternation =
-        |list: &[&str]| list.iter().map(|a| alias_pattern(a)).collect::<Vec<_>>().join("|");
+    let alternation = |list: &[&str]| {
+        list.iter()
+            .map(|a| alias_pattern(a))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
     let measure = Regex::new(&format!(
         r"(?i)^[ \t\r]*(?:\n[ \t]*)?({})",
         alternation(&measures)
@@ -94,8 +100,7 @@ fn normalise(s: &str) -> String {
 /// Words between a number and a count noun that show the noun is not what is counted.
 const NOT_MODIFIERS: &[&str] = &[
     "of", "the", "a", "an", "and", "or", "to", "in", "on", "for", "from", "at", "by", "with",
-    "per", "than", "more", "less", "its", "their", "his", "her", "was", "were", "is",
-    "are",
+    "per", "than", "more", "less", "its", "their", "his", "her", "was", "were", "is", "are",
 ];
 
 /// The unit written after a number (and its magnitude) ending at `start`.
