@@ -280,3 +280,52 @@ async fn replicas_share_the_work_without_duplicates() {
     assert_eq!(ids.len() as u64, count);
     harness.stop().await;
 }
+
+#[tokio::test]
+async fn a_bundle_too_large_for_facts_is_dead_lettered() {
+    let server = NatsServer::start();
+    let shutdown = CancellationToken::new();
+    let config = Config::try_parse_from([
+        "policylens-extract",
+        "--nats-url",
+        server.url(),
+        "--max-msg-bytes",
+        "16384",
+    ])
+    .unwrap();
+    let service = tokio::spawn(run(config, shutdown.clone()));
+    let js = jetstream::new(async_nats::connect(server.url()).await.unwrap());
+    wait_for("the extract consumer", DEADLINE, || {
+        let js = js.clone();
+        async move {
+            let stream = js.get_stream(subjects::DOCS_STREAM).await.ok()?;
+            stream.consumer_info(subjects::EXTRACT_CONSUMER).await.ok()
+        }
+    })
+    .await;
+    let document = Document {
+        doc_id: "doc-big".into(),
+        body: "Exports rose 12 percent in 2023. ".repeat(450),
+        content_hash: "0".repeat(64),
+        ..Document::default()
+    };
+    js.publish(subjects::DOCS, document.encode_to_vec().into())
+        .await
+        .unwrap()
+        .await
+        .expect("DOCS stores the document");
+    let dlq = js.get_stream(subjects::DLQ_STREAM).await.unwrap();
+    wait_for("a dead letter", DEADLINE, || {
+        let dlq = dlq.clone();
+        async move { (dlq.get_info().await.ok()?.state.messages == 1).then_some(()) }
+    })
+    .await;
+    let letter: DeadLetter =
+        serde_json::from_slice(&dlq.get_raw_message(1).await.unwrap().payload).unwrap();
+    assert_eq!(letter.reason, Reason::ProcessingFailed);
+    assert!(letter.detail.contains("exceeds"), "{}", letter.detail);
+    let facts = js.get_stream(subjects::FACTS_STREAM).await.unwrap();
+    assert_eq!(facts.get_info().await.unwrap().state.messages, 0);
+    shutdown.cancel();
+    service.await.unwrap().unwrap();
+}

@@ -167,7 +167,8 @@ async fn text_html_and_envelopes_become_documents() {
         )
         .await;
 
-    let docs = documents(&harness.wait_for_messages(subjects::DOCS_STREAM, 3).await);
+    let mut docs = documents(&harness.wait_for_messages(subjects::DOCS_STREAM, 3).await);
+    docs.sort_by_key(|d| d.ingest_seq);
     assert_eq!(docs.len(), 3);
     let text = &docs[0];
     assert_eq!(text.format, "text");
@@ -241,7 +242,8 @@ async fn bad_input_lands_in_the_dlq_once_and_never_blocks() {
         .await;
     let published = bad.len() as u64 + 2;
 
-    let docs = documents(&harness.wait_for_messages(subjects::DOCS_STREAM, 2).await);
+    let mut docs = documents(&harness.wait_for_messages(subjects::DOCS_STREAM, 2).await);
+    docs.sort_by_key(|d| d.ingest_seq);
     let letters = harness
         .wait_for_messages(subjects::DLQ_STREAM, bad.len() as u64)
         .await;
@@ -343,8 +345,10 @@ async fn a_changed_document_under_the_same_id_is_published_again() {
     harness
         .publish(r#"{"id": "press-release-1", "body": "Corrected version."}"#)
         .await;
-    let docs = documents(&harness.wait_for_messages(subjects::DOCS_STREAM, 2).await);
+    let mut docs = documents(&harness.wait_for_messages(subjects::DOCS_STREAM, 2).await);
+    docs.sort_by_key(|d| d.ingest_seq);
     assert_eq!(docs[0].doc_id, docs[1].doc_id);
+    assert_eq!(docs[0].body, "First version.");
     assert_eq!(docs[1].body, "Corrected version.");
     harness.stop().await;
 }
@@ -365,4 +369,63 @@ async fn refuses_a_document_limit_above_the_stream_limit() {
         format!("{err:#}").contains("STREAM_MAX_MSG_BYTES"),
         "{err:#}"
     );
+}
+
+#[tokio::test]
+async fn a_full_docs_stream_delays_documents_without_losing_them() {
+    let harness = Harness::start(|config| {
+        config.streams.max_msg_bytes = 8 * 1024;
+        config.streams.input_max_bytes = 64 * 1024;
+        config.max_doc_bytes = 4 * 1024;
+    })
+    .await;
+    // Fill DOCS until it refuses even small messages (discard-new).
+    let mut stored = 0;
+    for size in [4096, 512, 64, 1] {
+        loop {
+            let publish = harness
+                .js
+                .publish(subjects::DOCS, vec![b'x'; size].into())
+                .await
+                .expect("publish");
+            if publish.await.is_err() {
+                break;
+            }
+            stored += 1;
+            assert!(stored < 1000, "DOCS never filled up");
+        }
+    }
+
+    harness.publish("Held back while DOCS is full.").await;
+    let ingest = harness.stream(subjects::INGEST_STREAM).await;
+    wait_for("ingest to be refused by DOCS and retry", DEADLINE, || {
+        let ingest = ingest.clone();
+        async move {
+            let info = ingest.consumer_info(subjects::INGEST_CONSUMER).await.ok()?;
+            (info.delivered.stream_sequence >= 1
+                && info.ack_floor.stream_sequence == 0
+                && info.num_redelivered > 0)
+                .then_some(())
+        }
+    })
+    .await;
+    assert_eq!(
+        read_all(&harness.stream(subjects::DLQ_STREAM).await)
+            .await
+            .len(),
+        0,
+        "a full stream is not a bad document"
+    );
+
+    // Room again: the redelivered document gets through.
+    harness
+        .stream(subjects::DOCS_STREAM)
+        .await
+        .purge()
+        .await
+        .expect("purge DOCS");
+    let docs = documents(&harness.wait_for_messages(subjects::DOCS_STREAM, 1).await);
+    assert_eq!(docs[0].body, "Held back while DOCS is full.");
+    harness.wait_until_settled(1).await;
+    harness.stop().await;
 }
