@@ -52,6 +52,9 @@ pub(crate) struct Page {
     pub text: String,
     /// `<title>`, else the first `<h1>`.
     pub title: Option<String>,
+    /// The publication date the page declares (`article:published_time`, `datePublished`,
+    /// `<time datetime>`), as written.
+    pub published_at: Option<String>,
 }
 
 pub(crate) fn to_text(html: &str) -> Page {
@@ -103,7 +106,37 @@ pub(crate) fn to_text(html: &str) -> Page {
     Page {
         text: out.finish(),
         title: title(&document),
+        published_at: published_at(&document),
     }
+}
+
+/// Where pages declare their publication date, most specific first.
+const DATE_SELECTORS: &[(&str, &str)] = &[
+    (r#"meta[property="article:published_time"]"#, "content"),
+    (r#"meta[itemprop="datePublished"]"#, "content"),
+    (r#"meta[name="date"]"#, "content"),
+    (r#"meta[name="pubdate"]"#, "content"),
+    (r#"meta[name="publish-date"]"#, "content"),
+    (r#"meta[name="dc.date"]"#, "content"),
+    (r#"[itemprop="datePublished"]"#, "datetime"),
+    ("time[datetime]", "datetime"),
+];
+
+fn published_at(document: &Html) -> Option<String> {
+    for (selector, attribute) in DATE_SELECTORS {
+        let Ok(selector) = Selector::parse(selector) else {
+            continue;
+        };
+        let value = document
+            .select(&selector)
+            .filter_map(|element| element.value().attr(attribute))
+            .map(str::trim)
+            .find(|value| !value.is_empty() && value.len() <= 64);
+        if let Some(value) = value {
+            return Some(value.to_string());
+        }
+    }
+    None
 }
 
 fn title(document: &Html) -> Option<String> {
@@ -262,6 +295,28 @@ mod tests {
             Some("Head line")
         );
         assert_eq!(to_text("<p>no title</p>").title, None);
+    }
+
+    #[test]
+    fn publication_dates() {
+        for (html, expected) in [
+            (
+                r#"<head><meta property="article:published_time" content="2024-03-05T08:00:00Z"></head><p>x</p>"#,
+                Some("2024-03-05T08:00:00Z"),
+            ),
+            (
+                r#"<meta name="date" content=" 2023-11-02 "><time datetime="2020-01-01">x</time>"#,
+                Some("2023-11-02"),
+            ),
+            (
+                r#"<p>On <time datetime="2022-06-30">30 June</time></p>"#,
+                Some("2022-06-30"),
+            ),
+            (r#"<meta name="date" content=""><p>x</p>"#, None),
+            ("<p>no date</p>", None),
+        ] {
+            assert_eq!(to_text(html).published_at.as_deref(), expected, "{html}");
+        }
     }
 
     #[test]

@@ -5,6 +5,10 @@
 //! The same payload and metadata always give the same [`Normalized`] document, and two payloads
 //! whose normalised bodies are equal get the same `doc_id` (unless an id is given explicitly).
 //!
+//! Metadata precedence: the envelope's fields, then the NATS headers ([`Meta`]), then what the
+//! content itself declares (an HTML `<title>` or first `<h1>`, a page's publication date, a text's
+//! headline line).
+//!
 //! Unknown envelope fields are ignored, so corpora carrying extra fields (Reuters `date`,
 //! `places`, `topics`) ingest as they are.
 
@@ -157,6 +161,9 @@ pub fn normalize(payload: &[u8], meta: &Meta, limits: &Limits) -> Result<Normali
 
     let (body, html_title) = if is_html {
         let page = html::to_text(&content);
+        if meta.published_at.is_none() {
+            meta.published_at = page.published_at;
+        }
         (repair::repair_html_text(&page.text), page.title)
     } else {
         (repair::repair_text(&content), None)
@@ -423,6 +430,19 @@ mod tests {
         assert_eq!(doc.format, Format::Html);
         assert_eq!(doc.title, "Page & title");
         assert_eq!(doc.body, "Big news\n\nFirst paragraph.\n\none\n\ntwo");
+    }
+
+    #[test]
+    fn html_publication_date_is_used_unless_given() {
+        let page = r#"<html><head><meta property="article:published_time" content="2024-03-05">
+                      </head><body><p>Text.</p></body></html>"#;
+        assert_eq!(ok(page).published_at, "2024-03-05");
+        let meta = Meta {
+            published_at: Some("2024-01-01".into()),
+            ..Meta::default()
+        };
+        let doc = normalize(page.as_bytes(), &meta, &Limits::default()).unwrap();
+        assert_eq!(doc.published_at, "2024-01-01");
     }
 
     #[test]
