@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 const DEADLINE: Duration = Duration::from_secs(20);
 
 struct Harness {
-    _server: NatsServer,
+    server: NatsServer,
     client: async_nats::Client,
     js: jetstream::Context,
     shutdown: CancellationToken,
@@ -46,7 +46,7 @@ impl Harness {
         })
         .await;
         Harness {
-            _server: server,
+            server,
             client,
             js,
             shutdown,
@@ -427,5 +427,36 @@ async fn a_full_docs_stream_delays_documents_without_losing_them() {
     let docs = documents(&harness.wait_for_messages(subjects::DOCS_STREAM, 1).await);
     assert_eq!(docs[0].body, "Held back while DOCS is full.");
     harness.wait_until_settled(1).await;
+    harness.stop().await;
+}
+
+#[tokio::test]
+async fn survives_a_nats_server_restart() {
+    let mut harness = Harness::start(|_| {}).await;
+    harness.publish("Before the restart.").await;
+    harness.wait_for_messages(subjects::DOCS_STREAM, 1).await;
+
+    harness.server.restart();
+    // A JetStream publish (retried until the restarted server has loaded its streams), so the
+    // test knows the document is stored in INGEST; the service must then pick it up.
+    wait_for(
+        "INGEST to store a publish after the restart",
+        DEADLINE,
+        || {
+            let js = harness.js.clone();
+            async move {
+                let ack = js
+                    .publish(subjects::INGEST, "After the restart.".into())
+                    .await
+                    .ok()?;
+                ack.await.ok()
+            }
+        },
+    )
+    .await;
+    let mut docs = documents(&harness.wait_for_messages(subjects::DOCS_STREAM, 2).await);
+    docs.sort_by_key(|d| d.ingest_seq);
+    assert_eq!(docs[0].body, "Before the restart.");
+    assert_eq!(docs[1].body, "After the restart.");
     harness.stop().await;
 }
