@@ -10,6 +10,68 @@ const SKIPPED: &[&str] = &[
     "iframe", "svg", "canvas", "button", "select", "textarea", "object", "embed",
 ];
 
+/// Words that mark page chrome (share bars, comment sections, cookie banners) when a class or id
+/// starts with one: `share-bar`, `comments` and `cookie_notice` match; `commentary`,
+/// `has-sidebar` and `shareholder-report` do not.
+const CHROME_WORDS: &[&str] = &[
+    "share",
+    "shares",
+    "sharing",
+    "sharedaddy",
+    "social",
+    "comments",
+    "comment",
+    "respond",
+    "related",
+    "cookie",
+    "cookies",
+    "consent",
+    "newsletter",
+    "subscribe",
+    "sidebar",
+    "breadcrumb",
+    "breadcrumbs",
+    "advert",
+    "advertisement",
+    "ads",
+    "promo",
+    "popup",
+    "modal",
+    "skip",
+];
+
+/// ARIA landmark roles that are not article text.
+const CHROME_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "dialog",
+    "alertdialog",
+];
+
+/// Whether an element is page chrome by its attributes: hidden, a chrome landmark role, or a
+/// chrome word in its class or id.
+fn is_chrome(element: &scraper::node::Element) -> bool {
+    if element.attr("hidden").is_some() || element.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if element
+        .attr("role")
+        .is_some_and(|role| CHROME_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()))
+    {
+        return true;
+    }
+    let class_names = element.attr("class").unwrap_or("").split_whitespace();
+    let names = class_names.chain(element.attr("id").map(str::trim));
+    names.into_iter().any(|name| {
+        let lower = name.to_ascii_lowercase();
+        let first = lower.split(['-', '_']).next().unwrap_or("");
+        CHROME_WORDS.contains(&first)
+    })
+}
+
 /// Elements that start and end a paragraph.
 const BLOCKS: &[&str] = &[
     "p",
@@ -59,6 +121,20 @@ pub(crate) struct Page {
 
 pub(crate) fn to_text(html: &str) -> Page {
     let document = Html::parse_document(html);
+    let mut text = walk(&document, true);
+    if text.is_empty() {
+        // Everything looked like chrome by its attributes: better some chrome than no article.
+        text = walk(&document, false);
+    }
+    Page {
+        text,
+        title: title(&document),
+        published_at: published_at(&document),
+    }
+}
+
+/// The text of a parsed page; `prune_by_attributes` also drops elements [`is_chrome`] flags.
+fn walk(document: &Html, prune_by_attributes: bool) -> String {
     let mut out = TextBuilder::default();
     // Depth-first walk with an explicit stack (no recursion on deeply nested markup):
     // `true` marks the closing visit of an element.
@@ -67,7 +143,9 @@ pub(crate) fn to_text(html: &str) -> Page {
         match node.value() {
             Node::Element(element) => {
                 let name = element.name();
-                if SKIPPED.contains(&name) {
+                let chrome =
+                    prune_by_attributes && name != "body" && name != "html" && is_chrome(element);
+                if SKIPPED.contains(&name) || chrome {
                     continue;
                 }
                 let is_block = BLOCKS.contains(&name);
@@ -103,11 +181,7 @@ pub(crate) fn to_text(html: &str) -> Page {
             _ => {}
         }
     }
-    Page {
-        text: out.finish(),
-        title: title(&document),
-        published_at: published_at(&document),
-    }
+    out.finish()
 }
 
 /// Where pages declare their publication date, most specific first.
@@ -246,6 +320,27 @@ mod tests {
                     <form><input name=q><button>Go</button></form>\
                     <footer>Footer</footer><style>.x{}</style></body></html>";
         assert_eq!(text(html), "Story.");
+    }
+
+    #[test]
+    fn chrome_is_recognised_by_class_id_role_and_hidden() {
+        let html = r#"<div class="share-bar">Twitter Facebook</div>
+                      <section id="comments"><p>First!</p></section>
+                      <div role="navigation">Menu</div>
+                      <div hidden>Hidden</div><p aria-hidden="true">Icon</p>
+                      <div class="cookie_notice">We use cookies</div>
+                      <div class="entry-content commentary"><p>Kept.</p></div>
+                      <div class="shareholder-report"><p>Also kept.</p></div>
+                      <div class="has-sidebar"><p>Kept too.</p></div>"#;
+        assert_eq!(text(html), "Kept.\n\nAlso kept.\n\nKept too.");
+    }
+
+    #[test]
+    fn a_page_that_is_all_chrome_by_attributes_keeps_its_text() {
+        assert_eq!(
+            text(r#"<div class="related-wrapper"><p>The only text.</p></div>"#),
+            "The only text."
+        );
     }
 
     #[test]

@@ -446,6 +446,35 @@ mod tests {
     }
 
     #[test]
+    fn blog_page_chrome_is_removed() {
+        let page = r##"<!DOCTYPE html><html><head><title>Chip plan &#8211; Policy Blog</title>
+            <script>var wp = {};</script></head><body>
+            <header><a href="/">Policy Blog</a><nav><ul><li>Home</li><li>About</li></ul></nav></header>
+            <p>Skip to content</p>
+            <article><h1 class="entry-title">Chip plan</h1>
+            <p>The ministry said output of integrated circuits rose 20 percent in 2023.</p>
+            <p>It expects the share of domestic chips to exceed 70 percent by 2025.</p>
+            <div class="sharedaddy"><h3>Share this:</h3><ul><li><a>Twitter</a></li></ul></div>
+            </article>
+            <div id="comments"><h2>2 thoughts on &ldquo;Chip plan&rdquo;</h2>
+            <ol><li>Great post! Reply</li></ol>
+            <div id="respond"><h3 id="reply-title">Leave a Reply</h3>
+            <form><p>Your email address will not be published. Required fields are marked *</p>
+            <textarea></textarea><input type="submit" value="Post Comment"></form></div></div>
+            <a href="#top">Back To Top</a>
+            <footer>Copyright © 2024 Policy Blog. All rights reserved.</footer>
+            <div class="cookie">We use cookies to give you the best experience.</div>
+            </body></html>"##;
+        let doc = ok(page);
+        assert_eq!(doc.title, "Chip plan – Policy Blog");
+        assert_eq!(
+            doc.body,
+            "Chip plan\n\nThe ministry said output of integrated circuits rose 20 percent in \
+             2023.\n\nIt expects the share of domestic chips to exceed 70 percent by 2025."
+        );
+    }
+
+    #[test]
     fn html_title_falls_back_to_h1() {
         let doc = ok("<div><h1>The headline</h1><p>Text.</p></div>");
         assert_eq!(doc.title, "The headline");
