@@ -329,3 +329,35 @@ async fn a_bundle_too_large_for_facts_is_dead_lettered() {
     shutdown.cancel();
     service.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn survives_a_nats_server_restart() {
+    let mut harness = Harness::start(1).await;
+    let document = |i: u32| Document {
+        doc_id: format!("doc-{i}"),
+        body: format!("Output grew {i} percent in 2023."),
+        content_hash: format!("{i:064}"),
+        ..Document::default()
+    };
+    harness.publish_doc(document(1).encode_to_vec()).await;
+    harness.wait_for_messages(subjects::FACTS_STREAM, 1).await;
+
+    harness.server.restart();
+    // Retried until the restarted server has loaded its streams.
+    wait_for(
+        "DOCS to store a document after the restart",
+        DEADLINE,
+        || {
+            let js = harness.js.clone();
+            let payload = document(2).encode_to_vec();
+            async move {
+                let ack = js.publish(subjects::DOCS, payload.into()).await.ok()?;
+                ack.await.ok()
+            }
+        },
+    )
+    .await;
+    let bundles = harness.wait_for_messages(subjects::FACTS_STREAM, 2).await;
+    assert_eq!(bundles.len(), 2);
+    harness.stop().await;
+}
