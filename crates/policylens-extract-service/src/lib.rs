@@ -18,7 +18,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use async_nats::jetstream::{self, consumer};
 use futures::StreamExt as _;
-use policylens_extract::{Extractor, Taxonomy};
+use policylens_extract::{Extractor, Fact, Input, Taxonomy};
 use policylens_proto::subjects;
 use policylens_runtime::streams;
 use tokio::sync::Semaphore;
@@ -31,14 +31,33 @@ pub use config::Config;
 /// How long to wait for in-flight documents at shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
-/// Runs the extract service until `shutdown` is cancelled, then stops pulling, finishes the
+/// What the service runs on each document: the extraction engine, or any function of the same
+/// shape (tests use one that fails, to exercise the dead-letter path).
+pub type Engine = Arc<dyn Fn(Input<'_>) -> Vec<Fact> + Send + Sync>;
+
+/// Runs the extract service with the engine configured (built-in taxonomy, or
+/// `POLICYLENS_TAXONOMY_DIR`) until `shutdown` is cancelled, then stops pulling, finishes the
 /// documents in flight and drains the connection.
 pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<()> {
     config
         .validate()
         .map_err(anyhow::Error::msg)
         .context("invalid configuration")?;
-    let extractor = Arc::new(load_extractor(&config)?);
+    let extractor = load_extractor(&config)?;
+    let engine: Engine = Arc::new(move |input| extractor.extract(input));
+    run_with_engine(config, engine, shutdown).await
+}
+
+/// [`run`] with a given engine.
+pub async fn run_with_engine(
+    config: Config,
+    engine: Engine,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    config
+        .validate()
+        .map_err(anyhow::Error::msg)
+        .context("invalid configuration")?;
     let client = policylens_runtime::connect(&config.nats, "policylens-extract").await?;
     let js = jetstream::new(client.clone());
     streams::ensure_streams(&js, &config.streams).await?;
@@ -60,7 +79,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
 
     let context = Arc::new(process::Context {
         js,
-        extractor,
+        engine,
         max_attempts: config.max_attempts,
         max_msg_bytes: usize::try_from(config.streams.max_msg_bytes).unwrap_or(usize::MAX),
         progress_every: config.ack_wait / 3,

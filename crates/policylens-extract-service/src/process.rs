@@ -3,13 +3,12 @@
 //! whose extraction keeps failing.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use async_nats::jetstream::{self, AckKind};
 use bytes::Bytes;
-use policylens_extract::{Date, EXTRACTOR_VERSION, Extractor, Input};
+use policylens_extract::{Date, EXTRACTOR_VERSION, Input};
 use policylens_proto::dlq::{DeadLetter, Reason};
 use policylens_proto::{Document, FactBundle, subjects};
 use prost::Message as _;
@@ -25,7 +24,7 @@ const HEADER_ALLOWANCE: usize = 512;
 /// What every document task shares.
 pub(crate) struct Context {
     pub js: jetstream::Context,
-    pub extractor: Arc<Extractor>,
+    pub engine: crate::Engine,
     pub max_attempts: i64,
     pub max_msg_bytes: usize,
     /// How often to tell JetStream a long extraction is still in progress.
@@ -187,10 +186,10 @@ async fn extract(
     message: &jetstream::Message,
     document: Document,
 ) -> Result<(Document, Vec<policylens_extract::Fact>), Failure> {
-    let extractor = context.extractor.clone();
+    let engine = context.engine.clone();
     let mut task = tokio::task::spawn_blocking(move || {
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            extractor.extract(Input {
+            engine(Input {
                 text: &document.body,
                 date: Date::parse(&document.published_at),
             })

@@ -361,3 +361,87 @@ async fn survives_a_nats_server_restart() {
     assert_eq!(bundles.len(), 2);
     harness.stop().await;
 }
+
+#[tokio::test]
+async fn a_document_whose_extraction_keeps_panicking_is_dead_lettered() {
+    let server = NatsServer::start();
+    let shutdown = CancellationToken::new();
+    let config = Config::try_parse_from([
+        "policylens-extract",
+        "--nats-url",
+        server.url(),
+        "--max-attempts",
+        "2",
+    ])
+    .unwrap();
+    let extractor = policylens_extract::Extractor::builtin();
+    let engine: policylens_extract_service::Engine = std::sync::Arc::new(move |input| {
+        assert!(
+            !input.text.contains("POISON"),
+            "the engine cannot handle this"
+        );
+        extractor.extract(input)
+    });
+    let service = tokio::spawn(policylens_extract_service::run_with_engine(
+        config,
+        engine,
+        shutdown.clone(),
+    ));
+    let js = jetstream::new(async_nats::connect(server.url()).await.unwrap());
+    wait_for("the extract consumer", DEADLINE, || {
+        let js = js.clone();
+        async move {
+            let stream = js.get_stream(subjects::DOCS_STREAM).await.ok()?;
+            stream.consumer_info(subjects::EXTRACT_CONSUMER).await.ok()
+        }
+    })
+    .await;
+    for (id, body) in [
+        ("doc-poison", "POISON pill."),
+        ("doc-fine", "Exports rose 12 percent."),
+    ] {
+        let document = Document {
+            doc_id: id.into(),
+            body: body.into(),
+            content_hash: "0".repeat(64),
+            ..Document::default()
+        };
+        js.publish(subjects::DOCS, document.encode_to_vec().into())
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+    }
+    let dlq = js.get_stream(subjects::DLQ_STREAM).await.unwrap();
+    wait_for("a dead letter", DEADLINE, || {
+        let dlq = dlq.clone();
+        async move { (dlq.get_info().await.ok()?.state.messages == 1).then_some(()) }
+    })
+    .await;
+    let letter: DeadLetter =
+        serde_json::from_slice(&dlq.get_raw_message(1).await.unwrap().payload).unwrap();
+    assert_eq!(letter.reason, Reason::ProcessingFailed);
+    assert_eq!(letter.source_seq, 1);
+    assert!(letter.detail.contains("panicked"), "{}", letter.detail);
+
+    let docs = js.get_stream(subjects::DOCS_STREAM).await.unwrap();
+    wait_for("every document settled", DEADLINE, || {
+        let docs = docs.clone();
+        async move {
+            let info = docs.consumer_info(subjects::EXTRACT_CONSUMER).await.ok()?;
+            (info.ack_floor.stream_sequence >= 2 && info.num_ack_pending == 0).then_some(info)
+        }
+    })
+    .await;
+    let facts = read_all(&js.get_stream(subjects::FACTS_STREAM).await.unwrap()).await;
+    assert_eq!(
+        facts.len(),
+        1,
+        "the document behind the poison one is extracted"
+    );
+    let bundle = FactBundle::decode(facts[0].payload.clone()).unwrap();
+    assert_eq!(bundle.document.unwrap().doc_id, "doc-fine");
+    assert_eq!(dlq.get_info().await.unwrap().state.messages, 1);
+    shutdown.cancel();
+    service.await.unwrap().unwrap();
+}
