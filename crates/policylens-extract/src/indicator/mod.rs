@@ -41,17 +41,17 @@ struct Statement {
 }
 
 static ADJACENT_GAP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,]*(?:(?:in|at|by|for|during|on|of|as\s+of)\s+)?(?:the\s+)?(?:(?:calendar|fiscal|financial|crop)\s+(?:year\s+)?)?$")
+    Regex::new(r"(?i-u)^[\s,]*(?:(?:in|at|by|for|during|on|of|as\s+of)\s+)?(?:the\s+)?(?:(?:calendar|fiscal|financial|crop)\s+(?:year\s+)?)?$")
         .expect("gap pattern compiles")
 });
 
 static FROM_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:from|against|compared\s+with|compared\s+to|versus)\s+$")
+    Regex::new(r"(?i-u)\b(?:from|against|compared\s+with|compared\s+to|versus)\s+$")
         .expect("from pattern compiles")
 });
 
 static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)[,;:]|\b(?:which|but|while|whereas)\b").expect("clause pattern compiles")
+    Regex::new(r"(?i-u)[,;:]|\b(?:which|but|while|whereas)\b").expect("clause pattern compiles")
 });
 
 const GROWTH_WORDS: &[&str] = &[

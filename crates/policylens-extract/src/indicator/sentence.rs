@@ -35,7 +35,7 @@ const COUNT_UNITS: &[&str] = &[
 ];
 
 static LEVEL_OF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s+(?:level|levels|figure|total|output)\s+of\s+$")
+    Regex::new(r"(?i-u)^\s+(?:level|levels|figure|total|output)\s+of\s+$")
         .expect("level pattern compiles")
 });
 
@@ -298,7 +298,7 @@ impl Sentence<'_, '_> {
             return before;
         }
         all.iter()
-            .find(|o| o.key == s.key && o.mention != s.mention && o.adjacent.is_some())
+            .find(|o| o.key == s.key && o.mention != s.mention && !o.from && o.adjacent.is_some())
             .and_then(|o| o.adjacent)
     }
 
@@ -366,6 +366,10 @@ impl Sentence<'_, '_> {
             {
                 return "observed";
             }
+        }
+        // a base of comparison ("up from 530 mln", "versus 312.4 mln in 1985") was observed
+        if s.from {
+            return "observed";
         }
         if let Some(st) = s.own_status {
             return st;

@@ -8,7 +8,7 @@ use regex::Regex;
 
 static CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?xi)\b(?:
+        r"(?xi-u)\b(?:
           (?P<target>targets?|targeted|targeting|aims?\s+(?:to|for|at)|aimed\s+(?:to|at)|aiming|goals?|plans?\s+to|planned|planning\s+to
             |hopes?\s+to|hoped\s+to|must|pledged?\s+to|vows?\s+to|vowed\s+to|objectives?|quotas?|seeks?\s+to|intends?\s+to)
         | (?P<projected>will|would|shall|'ll|expects?|expected|expectations?|forecasts?|forecasted|forecasting|projected|projections?
@@ -30,13 +30,13 @@ pub fn status(clause: &str) -> Option<&'static str> {
 
 static PAST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:was|were|had|rose|fell|grew|totalled|totaled|reached|hit|stood|amounted|increased|decreased|declined|dropped|jumped|surged|climbed|narrowed|widened|gained|lost|slumped|soared|reported|posted|recorded|earned|went|shared|produced|exported|imported|accounted|risen|fallen|grown|expanded|shrank|plunged|tumbled|eased|topped|cut|raised)\b",
+        r"(?i-u)\b(?:was|were|had|rose|fell|grew|totalled|totaled|reached|hit|stood|amounted|increased|decreased|declined|dropped|jumped|surged|climbed|narrowed|widened|gained|lost|slumped|soared|reported|posted|recorded|earned|went|shared|produced|exported|imported|accounted|risen|fallen|grown|expanded|shrank|plunged|tumbled|eased|topped|cut|raised)\b",
     )
     .expect("past cues compile")
 });
 
 static PRESENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:is|are|has|have|owns|holds|employs|accounts|stands|remains|sells|produces|controls)\b")
+    Regex::new(r"(?i-u)\b(?:is|are|has|have|owns|holds|employs|accounts|stands|remains|sells|produces|controls)\b")
         .expect("present cues compile")
 });
 

@@ -111,6 +111,10 @@ pub enum When {
     Quarter(u8, i32),
     /// The first `n` months of a year offset: `the first two months of this year`.
     FirstMonths(u8, i32),
+    /// `n` months to a month, of a year if written: `the three months to September`.
+    MonthsTo(u8, u8, Option<i32>),
+    /// A period no calendar label fits ("the year to March"): it dates its figures, unknowably.
+    Unlabelled,
 }
 
 /// What a relative period is resolved against: the document date, or a year the text states.
@@ -132,13 +136,16 @@ impl From<Date> for Anchor {
 
 impl When {
     pub fn is_relative(self) -> bool {
-        !matches!(self, When::Fixed(_))
+        !matches!(self, When::Fixed(_) | When::MonthsTo(_, _, Some(_)))
     }
 
     /// The period this expression names, given an anchor for relative expressions.
     pub fn resolve(self, anchor: Option<Anchor>) -> Option<Period> {
         if let When::Fixed(p) = self {
             return Some(p);
+        }
+        if let When::MonthsTo(n, month, Some(year)) = self {
+            return months_to(n, month, year);
         }
         let anchor = anchor?;
         let period = match self {
@@ -162,8 +169,26 @@ impl When {
                 _ => Period::Quarter(anchor.year + offset, q),
             },
             When::FirstMonths(n, offset) => Period::Months(anchor.year + offset, 1, n),
+            When::Unlabelled => return None,
+            When::MonthsTo(n, month, _) => {
+                let year = match anchor.month {
+                    Some(now) if month > now => anchor.year - 1,
+                    _ => anchor.year,
+                };
+                return months_to(n, month, year);
+            }
         };
         Some(period)
+    }
+}
+
+/// `n` months ending with `month`: a calendar quarter, a run of months, or a year.
+fn months_to(n: u8, month: u8, year: i32) -> Option<Period> {
+    match n {
+        3 if month % 3 == 0 => Some(Period::Quarter(year, month / 3)),
+        12 if month == 12 => Some(Period::Year(year)),
+        _ if n >= 2 && n <= month => Some(Period::Months(year, month + 1 - n, month)),
+        _ => None,
     }
 }
 

@@ -32,11 +32,13 @@ const MONTH: &str = r"(?-i:January|February|March|April|May|June|July|August|Sep
 
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
-        r"(?xi)
+        r"(?xi-u)
         (?P<fy>\b(?:19|20)\d\d/(?:\d\d|(?:19|20)\d\d)\b)
-        | (?P<span>\b(?P<sa>(?:19|20)\d\d)\s*[-–]\s*(?P<sb>(?:19|20)\d\d)\b)
+        | (?P<span>\b(?P<sa>(?:19|20)\d\d)\s*(?:-|–)\s*(?P<sb>(?:19|20)\d\d)\b)
         | (?P<first>\bfirst\s+(?P<fn>two|three|four|five|six|seven|eight|nine|ten|eleven|\d{{1,2}})\s+months
             \s+of\s+(?:(?P<fy4>(?:19|20)\d\d)\b|(?P<frel>this|last|the\s+previous)\s+year))
+        | (?P<mto>\b(?P<mton>three|six|nine|twelve|3|6|9|12)\s+months\s+(?:to|ending|ended)\s+(?:the\s+end\s+of\s+|end-)?(?P<mtom>{MONTH})\b\.?(?:\s+(?P<mtoy>(?:19|20)\d\d)\b)?)
+        | (?P<yto>\b(?:the\s+)?(?:financial\s+|fiscal\s+)?year\s+(?:to|ending|ended)\s+(?:the\s+end\s+of\s+|end-)?{MONTH}\b\.?(?:\s+(?:19|20)\d\d\b)?)
         | (?P<qtr>\b(?:the\s+)?(?P<qn>first|second|third|fourth|final|1st|2nd|3rd|4th)\s+quarter
             (?:\s+of\s+(?:(?P<qy>(?:19|20)\d\d)\b|(?P<qrel>this|last|next|the\s+previous)\s+year))?)
         | (?P<qcode>\b(?:Q(?P<qc>[1-4])[\s-]*(?P<qcy>(?:19|20)\d\d)|(?P<qcy2>(?:19|20)\d\d)[\s-]*Q(?P<qc2>[1-4]))\b)
@@ -51,8 +53,13 @@ static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The word before a period expression that sets its role.
 static PREPOSITION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(by|over|on|than|since|from|until|till|through|before|after|against|versus|vs\.?|with|to)\s+(?:the\s+)?(?:same\s+)?(?:calendar\s+|fiscal\s+)?$")
+    Regex::new(r"(?i-u)\b(by|over|on|than|since|from|until|till|through|before|after|against|versus|vs\.?|with|to)\s+(?:the\s+)?(?:same\s+)?(?:calendar\s+|fiscal\s+)?$")
         .expect("preposition pattern compiles")
+});
+
+static COMPARED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i-u)\b(?:compared\s+(?:with|to)|as\s+against)\s+(?:the\s+)?(?:same\s+)?(?:period\s+(?:of|in)\s+)?$")
+        .expect("comparison pattern compiles")
 });
 
 /// Every period expression in `text[range]`, in order, with spans in `text`.
@@ -76,9 +83,9 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<PeriodMention> {
         }
         // "(September-April)": a span of months inside a season, not a period of its own
         if caps.name("month").is_some() && caps.name("medge").is_none() {
-            let after_dash = text[end..].starts_with('-')
+            let after_dash = text[end..].starts_with(['-', '/'])
                 && text[end + 1..].starts_with(|c: char| c.is_ascii_alphabetic());
-            if after_dash || (start > 0 && bytes[start - 1] == b'-') {
+            if after_dash || (start > 0 && matches!(bytes[start - 1], b'-' | b'/')) {
                 continue;
             }
         }
@@ -121,6 +128,18 @@ fn read(caps: &Captures<'_>) -> Option<When> {
             return Some(When::Fixed(Period::Months(y, 1, n)));
         }
         return Some(When::FirstMonths(n, offset(caps.name("frel")?.as_str())));
+    }
+    if caps.name("mto").is_some() {
+        let n = number_word(caps.name("mton")?.as_str()).or_else(|| match caps.name("mton")?.as_str() {
+            "twelve" | "12" => Some(12),
+            _ => None,
+        })?;
+        let m = month_number(caps.name("mtom")?.as_str())?;
+        return Some(When::MonthsTo(n, m, num("mtoy")));
+    }
+    if caps.name("yto").is_some() {
+        // "the year to March": a twelve-month period across two years, not a calendar one
+        return Some(When::Unlabelled);
     }
     if caps.name("qtr").is_some() {
         let q = match caps.name("qn")?.as_str().to_ascii_lowercase().as_str() {
@@ -183,6 +202,9 @@ fn is_dateline(text: &str, end: usize, caps: &Captures<'_>) -> bool {
 fn role(text: &str, start: usize, caps: &Captures<'_>) -> Role {
     let from = floor_char_boundary(text, start.saturating_sub(40));
     let before = &text[from..start];
+    if COMPARED.is_match(before) {
+        return Role::Base;
+    }
     let Some(prep) = PREPOSITION.captures(before) else {
         return Role::Point;
     };
@@ -300,5 +322,10 @@ mod tests {
         check("PEKING, March 13 - China may import", &[]);
         check("on 20 October", &["1986-10:Point"]);
         check("the 1986/87 season (September-April)", &["1986/87:Point"]);
+        check("the October/September wheat year", &[]);
+        check("in the three months to September 2004", &["2004-Q3:Point"]);
+        check("in the six months to June", &["1986-01/1986-06:Point"]);
+        check("in the year to March 2005", &["?:Point"]);
+        check("up 5% compared with 2003", &["2003:Base"]);
     }
 }

@@ -10,7 +10,7 @@ use crate::period::floor_char_boundary;
 
 static QUALIFIER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?xi)\b(
+        r"(?xi-u)\b(
           more\s+than | over | above | in\s+excess\s+of | exceed(?:s|ed|ing)? | upwards\s+of | just\s+over | surpass(?:es|ed)?
         | at\s+least | no\s+less\s+than | a\s+minimum\s+of | not\s+less\s+than
         | just\s+under | just\s+below | under | less\s+than | below | fewer\s+than
@@ -62,7 +62,7 @@ pub fn qualifier_before(text: &str, start: usize) -> Option<(&'static str, usize
 }
 
 static QUALIFIER_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s+or\s+(more|above|over|higher|less|fewer|below|lower)\b|^\s*\+")
+    Regex::new(r"(?i-u)^\s+or\s+(more|above|over|higher|less|fewer|below|lower)\b|^\s*\+")
         .expect("qualifier-after pattern compiles")
 });
 
@@ -84,7 +84,7 @@ pub fn qualifier_after(text: &str, end: usize) -> Option<(&'static str, usize)> 
 
 static DIRECTION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?xi)\b(
+        r"(?xi-u)\b(
           (?P<up>rose|rise|rises|rising|risen|up|increased?|increases|increasing|grew|grow|grows|growing|grown
             |gained?|gains|climbed?|climbs|jumped?|jumps|surged?|surges|soared?|soars|expanded?|expands|widened|widens
             |advanced?|raised?|raises|boosted?|an?\s+(?:rise|increase|gain|jump|growth)\s+of|growth\s+of)
@@ -97,7 +97,7 @@ static DIRECTION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static DIRECTION_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s+(?:(higher|more|above|up)|(lower|less|below|down))\b")
+    Regex::new(r"(?i-u)^\s+(?:(higher|more|above|up)|(lower|less|below|down))\b")
         .expect("direction-after pattern compiles")
 });
 
@@ -119,12 +119,12 @@ pub fn direction(text: &str, start: usize, end: usize) -> &'static str {
 }
 
 static DATE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?|\b(?i:No|Nos|Number|Article|Section|Chapter|Page|Room|Flight|Route|Boeing|Airbus|Model|Type|Class|Grade|Level|Phase|Stage|Tier|Version)\.?)\s+$")
+    Regex::new(r"(?-u)(?:\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?|\b(?i:No|Nos|Number|Article|Section|Chapter|Page|Room|Flight|Route|Boeing|Airbus|Model|Type|Class|Grade|Level|Phase|Stage|Tier|Version)\.?)\s+$")
         .expect("date-before pattern compiles")
 });
 
 static DATE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|(?i:\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock|gmt\b|hrs\b|bst\b|est\b))|[:/]\d|-\d+-|(?i:st|nd|rd|th)\b|-(?i:[a-z]))")
+    Regex::new(r"(?-u)^(?:\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|(?i:\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock|gmt\b|hrs\b|bst\b|est\b))|[:/]\d|-\d+-|(?i:st|nd|rd|th)\b|-(?i:[a-z]))")
         .expect("date-after pattern compiles")
 });
 

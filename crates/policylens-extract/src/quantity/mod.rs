@@ -65,16 +65,16 @@ static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static RANGE_JOIN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:-|–|to|and)\s*").expect("range pattern compiles"));
+    LazyLock::new(|| Regex::new(r"(?i-u)^\s*(?:-|–|to|and)\s*").expect("range pattern compiles"));
 
 static FROM_BEFORE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bfrom\s+$").expect("from pattern compiles"));
+    LazyLock::new(|| Regex::new(r"(?i-u)\bfrom\s+$").expect("from pattern compiles"));
 
 static BETWEEN_BEFORE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bbetween\s+$").expect("between pattern compiles"));
+    LazyLock::new(|| Regex::new(r"(?i-u)\bbetween\s+$").expect("between pattern compiles"));
 
 static SIBLING_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:from|to|against|versus|and|or|with|than)\s+(?:only\s+|a\s+record\s+)?$")
+    Regex::new(r"(?i-u)\b(?:from|to|against|versus|and|or|with|than)\s+(?:only\s+|a\s+record\s+)?$")
         .expect("sibling pattern compiles")
 });
 

@@ -74,12 +74,12 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             .join("|")
     };
     let measure = Regex::new(&format!(
-        r"(?i)^[ \t\r]*(?:\n[ \t]*)?({})",
+        r"(?i-u)^[ \t\r]*(?:\n[ \t]*)?({})",
         alternation(&measures)
     ))
     .expect("unit aliases compile");
     let count = Regex::new(&format!(
-        r"^[ \t\r]*(?:\n[ \t]*)?((?:[a-z][a-z-]+\s+){{0,2}}?)((?i:{}))",
+        r"(?-u)^[ \t\r]*(?:\n[ \t]*)?((?:[a-z][a-z-]+\s+){{0,2}}?)((?i:{}))",
         alternation(&counts)
     ))
     .expect("count aliases compile");
@@ -142,7 +142,7 @@ pub fn unit_at(text: &str, start: usize) -> Option<UnitMatch> {
 }
 
 static PER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s+(?:a|an|per)\s+(tonne|ton|barrel|share|ounce|hectare|kilo|kg|litre|liter|day|month|year|head|capita|unit|mu)\b")
+    Regex::new(r"(?i-u)^\s+(?:a|an|per)\s+(tonne|ton|barrel|share|ounce|hectare|kilo|kg|litre|liter|day|month|year|head|capita|unit|mu)\b")
         .expect("per pattern compiles")
 });
 
