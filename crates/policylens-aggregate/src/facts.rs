@@ -22,6 +22,8 @@ pub struct FactRow {
     pub kind: FactKind,
     pub doc_id: String,
     pub position: u32,
+    /// The document's date, for the newest-first order.
+    pub date_ms: i64,
     pub period_key: String,
     pub sentence_lower: String,
     /// Lowercased entity name, speaker, indicator metric and canonical metric.
@@ -124,7 +126,13 @@ impl FactIndex {
         entity_ids: &BTreeMap<usize, String>,
     ) {
         for (position, fact) in facts.iter().enumerate() {
-            let row = Arc::new(row(doc_id, position, fact, entity_ids.get(&position)));
+            let row = Arc::new(row(
+                doc_id,
+                position,
+                date_ms,
+                fact,
+                entity_ids.get(&position),
+            ));
             let position = position as u32;
             let doc = doc_id.to_string();
             self.by_period
@@ -159,12 +167,32 @@ impl FactIndex {
         }
     }
 
+    /// The facts of one document, in document order.
+    pub fn doc_rows(&self, doc_id: &str) -> impl Iterator<Item = &Arc<FactRow>> {
+        let doc = doc_id.to_string();
+        self.by_document
+            .range((String::new(), doc.clone(), 0)..=(String::new(), doc, u32::MAX))
+            .map(|(_, row)| row)
+    }
+
     pub fn len(&self) -> usize {
         self.by_document.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.by_document.is_empty()
+    }
+}
+
+impl FactRow {
+    /// The row's key in an order.
+    pub fn key(&self, order: FactOrder) -> SortKey {
+        let primary = match order {
+            FactOrder::Newest => newest_primary(self.date_ms),
+            FactOrder::Period => self.period_key.clone(),
+            FactOrder::Document | FactOrder::Unspecified => String::new(),
+        };
+        (primary, self.doc_id.clone(), self.position)
     }
 }
 
@@ -177,7 +205,13 @@ fn fact_period_key(fact: &Fact) -> String {
     }
 }
 
-fn row(doc_id: &str, position: usize, fact: &Fact, entity_id: Option<&String>) -> FactRow {
+fn row(
+    doc_id: &str,
+    position: usize,
+    date_ms: i64,
+    fact: &Fact,
+    entity_id: Option<&String>,
+) -> FactRow {
     let mut names = Vec::new();
     match &fact.kind {
         Some(fact::Kind::Indicator(_)) => {
@@ -199,6 +233,7 @@ fn row(doc_id: &str, position: usize, fact: &Fact, entity_id: Option<&String>) -
         kind: fact_kind(fact),
         doc_id: doc_id.to_string(),
         position: position as u32,
+        date_ms,
         period_key: fact_period_key(fact),
         sentence_lower: fact
             .provenance

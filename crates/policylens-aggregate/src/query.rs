@@ -1,8 +1,10 @@
 //! Query handlers: a prost-encoded request for a method in, a prost-encoded response or a
 //! [`QueryError`] out, answered from the in-memory state (document bodies from the store).
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
+use std::ops::Bound::{Excluded, Unbounded};
 
 use policylens_proto::query::{ErrorCode, method};
 use policylens_proto::v1::{
@@ -184,29 +186,76 @@ pub fn list_facts(
         true
     };
 
-    let ordered = state.facts.ordered(order);
     let mut total = 0usize;
     let mut page = Vec::new();
-    let mut last_key: Option<&SortKey> = None;
+    let mut last_key: Option<SortKey> = None;
     let mut more = false;
-    for (key, row) in ordered {
-        if !matches(row) {
-            continue;
-        }
-        total += 1;
-        if after.as_ref().is_some_and(|a| key <= a) {
-            continue;
-        }
-        if page.len() < size {
+    let unfiltered = kind == FactKind::Unspecified
+        && doc_id.is_empty()
+        && from.is_none()
+        && to.is_none()
+        && entity.is_empty()
+        && text.is_empty();
+    if unfiltered {
+        // no filter: the total is the index size and the page a range read
+        let ordered = state.facts.ordered(order);
+        total = ordered.len();
+        let range = match &after {
+            Some(a) => ordered.range((Excluded(a.clone()), Unbounded)),
+            None => ordered.range::<SortKey, _>(..),
+        };
+        for (key, row) in range {
+            if page.len() == size {
+                more = true;
+                break;
+            }
             page.push(row.fact.clone());
-            last_key = Some(key);
+            last_key = Some(key.clone());
+        }
+    } else {
+        // one document: only its facts, sorted in the requested order
+        let candidates: Vec<(Cow<'_, SortKey>, &facts::FactRow)> = if doc_id.is_empty() {
+            Vec::new()
         } else {
-            more = true;
+            let mut rows: Vec<(Cow<'_, SortKey>, &facts::FactRow)> = state
+                .facts
+                .doc_rows(doc_id)
+                .map(|row| (Cow::Owned(row.key(order)), row.as_ref()))
+                .collect();
+            rows.sort_by(|a, b| a.0.cmp(&b.0));
+            rows
+        };
+        let all: Box<dyn Iterator<Item = (Cow<'_, SortKey>, &facts::FactRow)>> =
+            if doc_id.is_empty() {
+                Box::new(
+                    state
+                        .facts
+                        .ordered(order)
+                        .iter()
+                        .map(|(k, r)| (Cow::Borrowed(k), r.as_ref())),
+                )
+            } else {
+                Box::new(candidates.into_iter())
+            };
+        for (key, row) in all {
+            if !matches(row) {
+                continue;
+            }
+            total += 1;
+            if after.as_ref().is_some_and(|a| *key <= *a) {
+                continue;
+            }
+            if page.len() < size {
+                page.push(row.fact.clone());
+                last_key = Some(key.into_owned());
+            } else {
+                more = true;
+            }
         }
     }
     let next_page_token = match (more, last_key) {
         (true, Some((primary, doc, position))) => {
-            cursor::encode(&tag, &[primary, doc, &position.to_string()])
+            cursor::encode(&tag, &[&primary, &doc, &position.to_string()])
         }
         _ => String::new(),
     };
