@@ -230,3 +230,35 @@ async fn undecodable_messages_are_dead_lettered_once_and_do_not_block() {
     assert_eq!(info.state.messages, 2);
     aggregate.stop().await;
 }
+
+#[tokio::test]
+async fn replicas_fold_independently_and_share_the_query_load() {
+    let server = NatsServer::start();
+    let (client, js) = connect(server.url()).await;
+    let mut events = client.subscribe(subjects::EVENTS_APPLIED).await.unwrap();
+    client.flush().await.unwrap();
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let replicas: Vec<Aggregate> = dirs
+        .iter()
+        .map(|d| Aggregate::start(server.url(), d.path()))
+        .collect();
+
+    let seq = publish(&js, &seed().bundle("0.1.0"), true).await;
+    // each replica folds FACTS itself and announces the bundle with the same facts_seq
+    for _ in 0..2 {
+        let message = tokio::time::timeout(WAIT, events.next())
+            .await
+            .unwrap()
+            .unwrap();
+        let event: AppliedEvent = prost::Message::decode(message.payload).unwrap();
+        assert_eq!(event.facts_seq, seq);
+    }
+    // whichever replica answers, the answer is the same
+    let first = snapshot(&client).await;
+    for _ in 0..5 {
+        assert_same(&first, &snapshot(&client).await);
+    }
+    for replica in replicas {
+        replica.stop().await;
+    }
+}
