@@ -47,7 +47,7 @@ pub struct Config {
     #[arg(long, env = "MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_message_bytes: usize,
     /// Largest document SubmitDocument accepts, in bytes of its JSON envelope.
-    #[arg(long, env = "MAX_DOC_BYTES", default_value_t = 1024 * 1024)]
+    #[arg(long, env = "MAX_DOC_BYTES", default_value_t = policylens_runtime::streams::DEFAULT_MAX_DOC_BYTES)]
     pub max_doc_bytes: usize,
     #[command(flatten)]
     pub streams: StreamLimits,
@@ -64,7 +64,7 @@ impl Config {
             },
             request_timeout: Duration::from_secs(10),
             max_message_bytes: 16 * 1024 * 1024,
-            max_doc_bytes: 1024 * 1024,
+            max_doc_bytes: policylens_runtime::streams::DEFAULT_MAX_DOC_BYTES,
             streams: StreamLimits::default(),
         }
     }

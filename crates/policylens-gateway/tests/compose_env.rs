@@ -2,5 +2,8 @@
 
 #[test]
 fn compose_service_environment_is_read_by_the_binary() {
-    policylens_testkit::compose::assert_service_env_is_read("gateway", env!("CARGO_BIN_EXE_policylens-gateway"));
+    policylens_testkit::compose::assert_service_env_is_read(
+        "gateway",
+        env!("CARGO_BIN_EXE_policylens-gateway"),
+    );
 }

@@ -14,7 +14,7 @@ pub struct Config {
     #[command(flatten)]
     pub streams: StreamLimits,
     /// Largest document payload accepted, in bytes (at most STREAM_MAX_MSG_BYTES).
-    #[arg(long, env = "MAX_DOC_BYTES", default_value_t = 1024 * 1024)]
+    #[arg(long, env = "MAX_DOC_BYTES", default_value_t = policylens_runtime::streams::DEFAULT_MAX_DOC_BYTES)]
     pub max_doc_bytes: usize,
     /// Messages processed concurrently.
     #[arg(long, env = "INGEST_CONCURRENCY", default_value_t = 16)]
@@ -56,7 +56,10 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         let config = Config::try_parse_from(["policylens-ingest"]).unwrap();
-        assert_eq!(config.max_doc_bytes, 1024 * 1024);
+        assert_eq!(
+            config.max_doc_bytes,
+            policylens_runtime::streams::DEFAULT_MAX_DOC_BYTES
+        );
         config.validate().unwrap();
     }
 

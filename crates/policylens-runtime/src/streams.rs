@@ -8,6 +8,11 @@ use anyhow::Context as _;
 use async_nats::jetstream::{self, stream};
 use policylens_proto::subjects;
 
+/// Default largest document ingest and the gateway accept: half the default message limit, because
+/// a document's fact bundle carries its body plus the sentences of its facts, and must still fit
+/// under `STREAM_MAX_MSG_BYTES` on FACTS.
+pub const DEFAULT_MAX_DOC_BYTES: usize = 512 * 1024;
+
 /// Stream limits, from flags or environment. Input streams refuse new messages when full
 /// (discard-new), so a publisher sees the refusal instead of old data being dropped.
 #[derive(Debug, Clone, clap::Args)]
