@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../proto");
+    // read at run time, not compile time: a cached build script must not point at another checkout
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?).join("../../proto");
     let files = ["policylens/v1/facts.proto", "policylens/v1/api.proto"];
     for file in &files {
         println!("cargo:rerun-if-changed={}", root.join(file).display());

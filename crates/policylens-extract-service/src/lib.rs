@@ -17,12 +17,9 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use async_nats::jetstream::{self, consumer};
-use futures::StreamExt as _;
 use policylens_extract::{Extractor, Fact, Input, Taxonomy};
 use policylens_proto::subjects;
 use policylens_runtime::streams;
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
@@ -91,7 +88,20 @@ pub async fn run_with_engine(
         "extract is consuming {}",
         subjects::DOCS
     );
-    let result = consume(&consumer, context, config.workers, &shutdown).await;
+    let result = policylens_runtime::consume::consume(
+        &consumer,
+        "extract",
+        config.workers,
+        SHUTDOWN_GRACE,
+        &shutdown,
+        |message| {
+            let context = context.clone();
+            async move {
+                process::handle(&context, message).await;
+            }
+        },
+    )
+    .await;
     if let Err(e) = client.drain().await {
         warn!(error = %e, "failed to drain the NATS connection");
     }
@@ -106,76 +116,4 @@ fn load_extractor(config: &Config) -> anyhow::Result<Extractor> {
         None => Taxonomy::builtin(),
     };
     Ok(Extractor::new(taxonomy))
-}
-
-/// Pulls documents and extracts up to `workers` of them at once until shutdown.
-async fn consume(
-    consumer: &consumer::PullConsumer,
-    context: Arc<process::Context>,
-    workers: usize,
-    shutdown: &CancellationToken,
-) -> anyhow::Result<()> {
-    let mut messages = consumer
-        .stream()
-        .max_messages_per_batch(workers)
-        .heartbeat(Duration::from_secs(5))
-        .expires(Duration::from_secs(30))
-        .messages()
-        .await
-        .map_err(|e| anyhow::anyhow!(e))
-        .context("failed to start pulling from the extract consumer")?;
-    let permits = Arc::new(Semaphore::new(workers));
-    let mut tasks = JoinSet::new();
-    loop {
-        let permit = tokio::select! {
-            () = shutdown.cancelled() => break,
-            permit = permits.clone().acquire_owned() => permit.context("the worker limiter closed")?,
-        };
-        let next = tokio::select! {
-            () = shutdown.cancelled() => break,
-            next = messages.next() => next,
-        };
-        match next {
-            Some(Ok(message)) => {
-                let context = context.clone();
-                tasks.spawn(async move {
-                    process::handle(&context, message).await;
-                    drop(permit);
-                });
-            }
-            Some(Err(e)) => {
-                warn!(error = %e, "pulling from the extract consumer failed; retrying");
-                tokio::select! {
-                    () = shutdown.cancelled() => break,
-                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
-                }
-            }
-            None => {
-                warn!("the extract consumer's message stream ended");
-                break;
-            }
-        }
-        while let Some(done) = tasks.try_join_next() {
-            if let Err(e) = done {
-                warn!(error = %e, "a document task failed");
-            }
-        }
-    }
-    // Stop pulling; documents buffered but not started are redelivered after ack_wait.
-    drop(messages);
-    info!(
-        in_flight = tasks.len(),
-        "shutting down: finishing documents in flight"
-    );
-    let finish = async {
-        while let Some(done) = tasks.join_next().await {
-            if let Err(e) = done {
-                warn!(error = %e, "a document task failed");
-            }
-        }
-    };
-    if tokio::time::timeout(SHUTDOWN_GRACE, finish).await.is_err() {
-        warn!("documents still in flight after {SHUTDOWN_GRACE:?}; they will be redelivered");
-    }
-    Ok(())
 }

@@ -17,12 +17,9 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use async_nats::jetstream::{self, consumer, kv};
-use futures::StreamExt as _;
 use policylens_normalize::Limits;
 use policylens_proto::subjects;
 use policylens_runtime::streams;
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
@@ -89,82 +86,23 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
         "ingest is consuming {}",
         subjects::INGEST
     );
-    let result = consume(&consumer, context, config.concurrency, &shutdown).await;
+    let result = policylens_runtime::consume::consume(
+        &consumer,
+        "ingest",
+        config.concurrency,
+        SHUTDOWN_GRACE,
+        &shutdown,
+        |message| {
+            let context = context.clone();
+            async move {
+                process::handle(&context, message).await;
+            }
+        },
+    )
+    .await;
     if let Err(e) = client.drain().await {
         warn!(error = %e, "failed to drain the NATS connection");
     }
     info!("ingest stopped");
     result
-}
-
-/// Pulls messages and handles up to `concurrency` of them at once until shutdown.
-async fn consume(
-    consumer: &consumer::PullConsumer,
-    context: Arc<process::Context>,
-    concurrency: usize,
-    shutdown: &CancellationToken,
-) -> anyhow::Result<()> {
-    let mut messages = consumer
-        .stream()
-        .max_messages_per_batch(concurrency)
-        .heartbeat(Duration::from_secs(5))
-        .expires(Duration::from_secs(30))
-        .messages()
-        .await
-        .map_err(|e| anyhow::anyhow!(e))
-        .context("failed to start pulling from the ingest consumer")?;
-    let permits = Arc::new(Semaphore::new(concurrency));
-    let mut tasks = JoinSet::new();
-    loop {
-        let permit = tokio::select! {
-            () = shutdown.cancelled() => break,
-            permit = permits.clone().acquire_owned() => permit.context("the task limiter closed")?,
-        };
-        let next = tokio::select! {
-            () = shutdown.cancelled() => break,
-            next = messages.next() => next,
-        };
-        match next {
-            Some(Ok(message)) => {
-                let context = context.clone();
-                tasks.spawn(async move {
-                    process::handle(&context, message).await;
-                    drop(permit);
-                });
-            }
-            Some(Err(e)) => {
-                warn!(error = %e, "pulling from the ingest consumer failed; retrying");
-                tokio::select! {
-                    () = shutdown.cancelled() => break,
-                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
-                }
-            }
-            None => {
-                warn!("the ingest consumer's message stream ended");
-                break;
-            }
-        }
-        while let Some(done) = tasks.try_join_next() {
-            if let Err(e) = done {
-                warn!(error = %e, "a message task failed");
-            }
-        }
-    }
-    // Stop pulling; messages already buffered but not started are redelivered after ack_wait.
-    drop(messages);
-    info!(
-        in_flight = tasks.len(),
-        "shutting down: finishing messages in flight"
-    );
-    let finish = async {
-        while let Some(done) = tasks.join_next().await {
-            if let Err(e) = done {
-                warn!(error = %e, "a message task failed");
-            }
-        }
-    };
-    if tokio::time::timeout(SHUTDOWN_GRACE, finish).await.is_err() {
-        warn!("messages still in flight after {SHUTDOWN_GRACE:?}; they will be redelivered");
-    }
-    Ok(())
 }

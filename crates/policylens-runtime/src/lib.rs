@@ -2,6 +2,7 @@
 //! idempotently (one definition for all services), publishing dead letters, tracing and graceful
 //! shutdown. No domain logic lives here.
 
+pub mod consume;
 pub mod streams;
 
 use std::time::Duration;

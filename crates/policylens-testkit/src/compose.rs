@@ -41,13 +41,18 @@ pub fn service(name: &str) -> Service {
         .unwrap_or_else(|| panic!("docker-compose.yml has no service {name:?}"));
     let strings = |v: Option<&serde_yaml::Value>| -> Vec<String> {
         v.and_then(|v| v.as_sequence())
-            .map(|seq| seq.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            .map(|seq| {
+                seq.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let env = match service.get("environment") {
-        Some(serde_yaml::Value::Mapping(map)) => {
-            map.keys().filter_map(|k| k.as_str().map(str::to_string)).collect()
-        }
+        Some(serde_yaml::Value::Mapping(map)) => map
+            .keys()
+            .filter_map(|k| k.as_str().map(str::to_string))
+            .collect(),
         Some(serde_yaml::Value::Sequence(seq)) => seq
             .iter()
             .filter_map(|s| s.as_str()?.split('=').next().map(str::to_string))
@@ -65,7 +70,10 @@ pub fn service(name: &str) -> Service {
 pub fn assert_service_env_is_read(name: &str, binary: &str) {
     let service = service(name);
     let program = PathBuf::from(binary);
-    let program_name = program.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let program_name = program
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     assert_eq!(
         service.command.first().map(String::as_str),
         Some(program_name),
@@ -78,7 +86,10 @@ pub fn assert_service_env_is_read(name: &str, binary: &str) {
         .unwrap_or_else(|e| panic!("failed to run {binary} --help: {e}"));
     assert!(output.status.success(), "{binary} --help failed");
     let help = String::from_utf8_lossy(&output.stdout);
-    assert!(!service.env.is_empty(), "compose service {name} sets no environment");
+    assert!(
+        !service.env.is_empty(),
+        "compose service {name} sets no environment"
+    );
     for var in &service.env {
         if LOGGING_VARS.contains(&var.as_str()) {
             continue;

@@ -61,12 +61,16 @@ impl Drop for NatsServer {
     }
 }
 
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is handed to the NatsServer guard, which kills and waits for it on drop"
+)]
 fn spawn(binary: &Path, store: &Path, port: Option<u16>) -> (Child, u16) {
     let ports_dir = store.join("ports");
     let _ = std::fs::remove_dir_all(&ports_dir);
     std::fs::create_dir_all(&ports_dir).expect("failed to create the ports directory");
     let port_arg = port.map_or_else(|| "-1".to_string(), |p| p.to_string());
-    let child = Command::new(binary)
+    let mut child = Command::new(binary)
         .args(["-js", "-a", "127.0.0.1", "-p", &port_arg, "-sd"])
         .arg(store.join("jetstream"))
         .arg("--ports_file_dir")
@@ -78,16 +82,19 @@ fn spawn(binary: &Path, store: &Path, port: Option<u16>) -> (Child, u16) {
         .unwrap_or_else(|e| panic!("failed to start {}: {e}; {INSTALL_HINT}", binary.display()));
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        if let Some(port) = read_ports_file(&ports_dir) {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return (child, port);
-            }
+        if let Some(port) = read_ports_file(&ports_dir)
+            && std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        {
+            return (child, port);
         }
-        assert!(
-            Instant::now() < deadline,
-            "nats-server ({}) did not start listening within 20 s",
-            binary.display()
-        );
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "nats-server ({}) did not start listening within 20 s",
+                binary.display()
+            );
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }
