@@ -208,6 +208,18 @@ fn synthetic(i: usize, rng: &mut Rng) -> FactBundle {
     }
 }
 
+/// Resident memory of this process in MB (Linux), 0 elsewhere.
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     samples.sort();
     samples[((samples.len() - 1) as f64 * p).round() as usize]
@@ -297,9 +309,14 @@ fn main() {
         .map(|m| m.len())
         .unwrap_or(0);
     drop(folder);
+    let rss_before = rss_mb();
     let started = Instant::now();
     let folder = Folder::open(dir.path()).expect("reopen");
     let elapsed = started.elapsed();
+    println!(
+        "in-memory state after rebuild            {:>8.0} MB resident (process grew by this much)",
+        rss_mb() - rss_before
+    );
     println!(
         "rebuild from redb at start-up            {:>8.0} docs/s  ({elapsed:.2?})",
         docs as f64 / elapsed.as_secs_f64()

@@ -108,7 +108,7 @@ pub fn get_document(
     }
     Ok(GetDocumentResponse {
         document: Some(summary),
-        facts: doc.facts.clone(),
+        facts: state.doc_facts(&request.doc_id),
     })
 }
 

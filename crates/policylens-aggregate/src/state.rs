@@ -21,7 +21,6 @@ pub struct DocEntry {
     pub date_ms: i64,
     pub day: i32,
     pub bundle_hash: [u8; 32],
-    pub facts: Vec<Fact>,
     /// Entities mentioned, for co-mentions.
     pub entity_ids: BTreeSet<String>,
 }
@@ -150,6 +149,14 @@ impl State {
         touched.series
     }
 
+    /// A document's facts, in bundle order (kept once, in the fact index).
+    pub fn doc_facts(&self, doc_id: &str) -> Vec<Fact> {
+        self.facts
+            .doc_rows(doc_id)
+            .map(|r| r.fact.clone())
+            .collect()
+    }
+
     /// Recomputes the series and entity views of `touched`.
     pub fn refresh(&mut self, touched: &Touched) {
         self.series.refresh(&touched.series, &self.docs);
@@ -164,10 +171,11 @@ impl State {
         let mut series_ids = BTreeSet::new();
         let mut entity_ids = BTreeSet::new();
         if let Some(old) = self.docs.remove(&doc_id) {
-            series_ids.extend(self.series.remove_doc(&doc_id, &old.facts));
-            let mentions = entities::resolve(&old.facts);
+            let old_facts = self.doc_facts(&doc_id);
+            series_ids.extend(self.series.remove_doc(&doc_id, &old_facts));
+            let mentions = entities::resolve(&old_facts);
             entity_ids.extend(self.entities.apply_doc(&doc_id, old.day, &mentions, false));
-            self.facts.remove_doc(&doc_id, old.date_ms, &old.facts);
+            self.facts.remove_doc(&doc_id, old.date_ms, &old_facts);
         }
         let date_ms = attention::document_date_ms(&document.published_at, document.ingested_at_ms);
         let day = attention::julian_day(date_ms);
@@ -199,7 +207,6 @@ impl State {
                 date_ms,
                 day,
                 bundle_hash,
-                facts: bundle.facts,
                 entity_ids: new_entities,
             },
         );
