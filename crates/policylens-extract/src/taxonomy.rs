@@ -7,9 +7,10 @@
 //! `canonical | alias | alias ...`; list files hold one word or phrase per line.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// Why a taxonomy directory could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +63,7 @@ impl Gazetteer {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(case_insensitive)
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| TaxonomyError::Build {
                 file: file.to_string(),
@@ -121,6 +123,32 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
+/// FNV-1a: a fast hash for the short words of the word lists (no DoS exposure: the keys are the
+/// taxonomy's own entries).
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A set of words hashed with [`Fnv`].
+pub type WordSet = HashSet<String, BuildHasherDefault<Fnv>>;
+
 /// The whole taxonomy, compiled once and shared across threads.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
@@ -130,16 +158,20 @@ pub struct Taxonomy {
     pub initiatives: Gazetteer,
     /// Well-known organisations (case-sensitive).
     pub organizations: Gazetteer,
+    /// Sectors then initiatives in one automaton, for a single pass over a text: entries below
+    /// `topics_split` are sector entries, the rest initiative entries (offset by the split).
+    pub topics: Gazetteer,
+    pub topics_split: usize,
     /// Role titles and their head words, lower case ("chief economist", "minister").
-    pub roles: HashSet<String>,
+    pub roles: WordSet,
     /// Capitalised words that make a capitalised phrase an organisation ("Ministry", "Bank").
-    pub org_keywords: HashSet<String>,
+    pub org_keywords: WordSet,
     /// Given names and common (Chinese) surnames: evidence for a person's name.
-    pub given_names: HashSet<String>,
+    pub given_names: WordSet,
     /// Capitalised words that never begin or make up a name ("The", "Monday", "However").
-    pub name_stopwords: HashSet<String>,
+    pub name_stopwords: WordSet,
     /// Cities and provinces: places that are neither organisations nor persons.
-    pub cities: HashSet<String>,
+    pub cities: WordSet,
 }
 
 impl Default for Taxonomy {
@@ -203,13 +235,15 @@ impl Taxonomy {
                 .find(|(n, _)| *n == name)
                 .map_or("", |(_, t)| t.as_str())
         };
+        let sectors = alias_entries(text("sectors.txt"));
+        let initiatives = alias_entries(text("initiatives.txt"));
+        let topics_split = sectors.len();
+        let topics: Vec<Vec<String>> = sectors.iter().chain(&initiatives).cloned().collect();
         Ok(Self {
-            sectors: Gazetteer::build("sectors.txt", alias_entries(text("sectors.txt")), true)?,
-            initiatives: Gazetteer::build(
-                "initiatives.txt",
-                alias_entries(text("initiatives.txt")),
-                true,
-            )?,
+            sectors: Gazetteer::build("sectors.txt", sectors, true)?,
+            initiatives: Gazetteer::build("initiatives.txt", initiatives, true)?,
+            topics: Gazetteer::build("sectors.txt and initiatives.txt", topics, true)?,
+            topics_split,
             organizations: Gazetteer::build(
                 "organizations.txt",
                 alias_entries(text("organizations.txt")),

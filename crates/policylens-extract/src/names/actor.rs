@@ -11,14 +11,18 @@ use super::{Cand, Ctx, Tag};
 
 const HONORIFICS: &[&str] = &["Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Dame", "Lord", "Lady", "Prof", "Professor"];
 
-/// Verbs of speech and stance that follow a speaker's name.
-pub(crate) const SPEECH_VERBS: &[&str] = &[
-    "said", "says", "told", "added", "explained", "noted", "warned", "argued", "stressed",
-    "emphasised", "emphasized", "insisted", "believes", "thinks", "predicted", "forecast",
-    "estimated", "commented", "highlighted", "pointed", "declined", "blames", "blamed",
-    "confirmed", "denied", "acknowledged", "admitted", "urged", "suggested", "wrote", "announced",
-    "expects", "expected", "reckons", "agreed",
-];
+/// Whether a word is a verb of speech or stance that follows a speaker's name.
+pub(crate) fn is_speech_verb(word: &str) -> bool {
+    matches!(
+        word,
+        "said" | "says" | "told" | "added" | "explained" | "noted" | "warned" | "argued"
+            | "stressed" | "emphasised" | "emphasized" | "insisted" | "believes" | "thinks"
+            | "predicted" | "forecast" | "estimated" | "commented" | "highlighted" | "pointed"
+            | "declined" | "blames" | "blamed" | "confirmed" | "denied" | "acknowledged"
+            | "admitted" | "urged" | "suggested" | "wrote" | "announced" | "expects"
+            | "expected" | "reckons" | "agreed"
+    )
+}
 
 /// Words that never modify a role title ("said economist X", "the company's chairman").
 const NOT_MODIFIERS: &[&str] = &[
@@ -103,7 +107,7 @@ fn titled_person(ctx: &Ctx<'_>, c: Chunk) -> Option<(usize, usize, usize)> {
     while role_first > c.first && r - role_first < 2 {
         let i = role_first - 1;
         let w = ctx.word(i);
-        if !is_name_word(ctx, i) || ctx.is_place(w) || ctx.tax.org_keywords.contains(w) {
+        if !is_name_word(ctx, i) || ctx.is_place_at(i) || ctx.tax.org_keywords.contains(w) {
             break;
         }
         role_first = i;
@@ -125,10 +129,13 @@ fn valid_name(ctx: &Ctx<'_>, first: usize, last: usize) -> bool {
     }
     (first..=last).all(|i| {
         let w = ctx.word(i);
-        is_name_word(ctx, i)
+        // "Jeremy de Souza"
+        let particle = i > first && i < last && matches!(w, "de" | "van" | "von" | "der" | "du" | "la" | "bin" | "al" | "da" | "di");
+        particle
+            || is_name_word(ctx, i)
             && !ctx.tokens[i].all_caps
             && !ctx.tax.org_keywords.contains(w)
-            && !ctx.is_place(w)
+            && !ctx.is_place_at(i)
             && !is_role_word(ctx, i)
             && w.chars().all(|ch| ch.is_alphabetic() || ch == '-' || ch == '\'')
     })
@@ -147,7 +154,7 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
             continue;
         }
         let mut c = cands[n].chunk;
-        if !valid_name(ctx, c.first, c.last) || ctx.is_place(&ctx.chunk_text(c)) {
+        if !valid_name(ctx, c.first, c.last) || ctx.is_place_chunk(c) {
             continue;
         }
         let before = c.first.checked_sub(1);
@@ -181,7 +188,7 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
         let given = ctx.tax.given_names.contains(ctx.word(c.first))
             || (c.len() >= 2 && ctx.tax.given_names.contains(ctx.word(c.last)));
         if !found && given && c.len() >= 2 {
-            found = ctx.word_in(c.last + 1, SPEECH_VERBS)
+            found = is_speech_verb(ctx.word(c.last + 1))
                 || before.is_some_and(|b| ctx.word_in(b, &["said", "says", "told"]))
                 || before.is_some_and(|b| ctx.word(b) == "to" && b >= 1 && ctx.word(b - 1) == "according");
         }
@@ -260,7 +267,7 @@ fn role_before(ctx: &Ctx<'_>, i: usize) -> Option<(String, usize)> {
         let modifier = if is_role_word(ctx, j) {
             true
         } else if t.cap {
-            t.sentence_start && !ctx.is_place(w) && !ctx.tax.name_stopwords.contains(w)
+            t.sentence_start && !ctx.is_place_at(j) && !ctx.tax.name_stopwords.contains(w)
         } else {
             w.len() >= 3 && w.chars().all(|c| c.is_alphabetic() || c == '-')
         };
@@ -284,6 +291,10 @@ fn role_of_org_before(ctx: &Ctx<'_>, cands: &[Cand], i: usize) -> Option<(String
     }
     let n = cands.iter().position(|c| c.chunk.last == i)?;
     let c = cands[n].chunk;
+    // "the Mayor of London, Ken Livingstone"
+    if is_role_word(ctx, c.first) && ctx.word(c.first + 1) == "of" {
+        return Some((ctx.chunk_text(c), None));
+    }
     let mut k = c.first.checked_sub(1)?;
     if ctx.word(k) == "the" {
         k = k.checked_sub(1)?;
@@ -292,7 +303,7 @@ fn role_of_org_before(ctx: &Ctx<'_>, cands: &[Cand], i: usize) -> Option<(String
         return None;
     }
     let (role, _) = role_before(ctx, k - 1)?;
-    let org_like = matches!(cands[n].tag, Tag::Org(_) | Tag::Unknown) && !ctx.is_place(&ctx.chunk_text(c));
+    let org_like = matches!(cands[n].tag, Tag::Org(_) | Tag::Unknown) && !ctx.is_place_chunk(c);
     Some((role, org_like.then_some(n)))
 }
 
@@ -340,7 +351,7 @@ fn role_after(ctx: &Ctx<'_>, cands: &[Cand], mut i: usize) -> Option<(String, Op
             if field {
                 role = format!("{role} of {}", ctx.chunk_text(c.chunk));
             } else if !matches!(c.tag, Tag::Person(_))
-                && !ctx.is_place(&ctx.chunk_text(c.chunk))
+                && !ctx.is_place_chunk(c.chunk)
                 && !ctx.followed_by_place_noun(c.chunk)
             {
                 org = Some(c.chunk);
@@ -365,7 +376,7 @@ fn org_after_index(ctx: &Ctx<'_>, cands: &[Cand], last: usize) -> Option<usize> 
     let ok = match c.tag {
         Tag::Org(_) => true,
         Tag::Unknown => {
-            !ctx.is_place(&ctx.chunk_text(c.chunk))
+            !ctx.is_place_chunk(c.chunk)
                 && !ctx.followed_by_place_noun(c.chunk)
                 && !ctx.tax.given_names.contains(ctx.word(c.chunk.first))
                 && ctx.tokens[c.chunk.last + 1..]

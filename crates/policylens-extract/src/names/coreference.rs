@@ -83,9 +83,17 @@ impl Registry {
         })
     }
 
-    /// Adds an organisation mention, merging it with a known one it names; returns its index.
+    /// Adds an organisation mention, merging it with a known one of the same gazetteer entry,
+    /// name or alias, or differing only by legal suffixes; returns its index.
     pub fn add_org(&mut self, name: &str, span: Range<usize>, entry: Option<usize>) -> usize {
-        if let Some(idx) = self.find_org(name, entry) {
+        let new: Vec<&str> = words(name).collect();
+        let same = self.orgs.iter().position(|o| {
+            entry.is_some_and(|e| o.entry == Some(e))
+                || o.name == name
+                || o.aliases.iter().any(|a| a == name)
+                || same_company(&words(&o.name).collect::<Vec<_>>(), &new)
+        });
+        if let Some(idx) = same {
             let org = &mut self.orgs[idx];
             // a longer form seen later ("China Aviation Oil Holding Company") stays an alias
             if org.name != name && !org.aliases.iter().any(|a| a == name) {
@@ -128,6 +136,18 @@ fn starts_with(long: &[&str], short: &[&str]) -> bool {
     short.len() < long.len() && long[..short.len()] == *short
 }
 
+/// Words that add nothing to a company's identity ("Panin Holdings Ltd" is Panin).
+const LEGAL_SUFFIXES: &[&str] = &[
+    "Group", "Holding", "Holdings", "Company", "Co", "Corp", "Corporation", "Ltd", "Limited",
+    "Inc", "plc", "Plc", "PLC", "AG", "SA", "NV", "GmbH", "SpA", "LLC", "International", "Bank",
+];
+
+/// Whether two names differ only by legal suffixes after a shared start.
+fn same_company(a: &[&str], b: &[&str]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    starts_with(long, short) && long[short.len()..].iter().all(|w| LEGAL_SUFFIXES.contains(w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +172,9 @@ mod tests {
         assert_eq!(r.add_org("Panin", 20..25, None), a);
         let b = r.add_org("Bank of China", 30..40, None);
         assert_ne!(r.add_org("Agricultural Bank of China", 50..60, None), b);
+        let c = r.add_org("Reliance Energy", 70..80, None);
+        assert_ne!(r.add_org("Reliance Industries", 90..99, None), c);
+        assert_eq!(r.add_org("Reliance Energy Ltd", 100..110, None), c);
         r.orgs[b].aliases.push("BOC".into());
         assert_eq!(r.find_org("BOC", None), Some(b));
     }

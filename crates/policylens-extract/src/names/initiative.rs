@@ -28,12 +28,12 @@ const ORDINALS: &[&str] = &[
 
 pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
     let mut found: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-    for h in ctx.tax.initiatives.find(&ctx.flat) {
-        found.push((h.start..h.end, ctx.tax.initiatives.canonical[h.entry].clone()));
+    for h in &ctx.initiatives {
+        found.push((h.start..h.end, ctx.tax.topics.canonical[h.entry].clone()));
     }
     for cand in cands {
         let c = cand.chunk;
-        if matches!(cand.tag, Tag::Person(_) | Tag::Org(_)) || ctx.is_place(&ctx.chunk_text(c)) {
+        if matches!(cand.tag, Tag::Person(_) | Tag::Org(_)) || ctx.is_place_chunk(c) {
             continue;
         }
         let headed = c.len() >= 2 && HEADS.contains(&ctx.word(c.last));
@@ -61,6 +61,9 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
 
 /// "the seventh five-year plan", "the 14th Five-Year Plan".
 fn five_year_plans(ctx: &Ctx<'_>, found: &mut Vec<(std::ops::Range<usize>, String)>) {
+    if !ctx.text.contains("ive-year") && !ctx.text.contains("ive-Year") {
+        return;
+    }
     for i in 0..ctx.tokens.len() {
         if !ctx.word(i).eq_ignore_ascii_case("five-year") || !ctx.word_in(i + 1, &["plan"]) {
             continue;
@@ -85,6 +88,9 @@ fn five_year_plans(ctx: &Ctx<'_>, found: &mut Vec<(std::ops::Range<usize>, Strin
 fn quoted_slogans(ctx: &Ctx<'_>, found: &mut Vec<(std::ops::Range<usize>, String)>) {
     let is_open = |w: &str| matches!(w, "\"" | "\u{201c}");
     let is_close = |w: &str| matches!(w, "\"" | "\u{201d}");
+    if !ctx.text.contains(['"', '\u{201c}']) {
+        return;
+    }
     let mut i = 0;
     while i < ctx.tokens.len() {
         if !is_open(ctx.word(i)) {

@@ -32,6 +32,13 @@ pub(crate) struct Ctx<'a> {
     /// The text with line breaks and tabs as spaces (same byte offsets), for gazetteers to
     /// match names that hard-wrapped copy splits across lines.
     pub flat: String,
+    /// Sector and initiative gazetteer hits (entries and patterns of `Taxonomy::topics`).
+    pub sector_hits: Vec<crate::taxonomy::Hit>,
+    pub initiatives: Vec<crate::taxonomy::Hit>,
+    /// Per token: a capitalised word naming a place.
+    place_token: Vec<bool>,
+    /// Per token: a word that can be part of a name (see [`chunk::is_name_word`]).
+    name_word: Vec<bool>,
 }
 
 impl<'a> Ctx<'a> {
@@ -39,14 +46,31 @@ impl<'a> Ctx<'a> {
         let tokens = token::tokenize(doc);
         let headline = headlines(doc, &tokens);
         let flat = doc.text.replace(['\n', '\r', '\t'], " ");
-        Self {
+        let (sector_hits, initiatives) = tax
+            .topics
+            .find(&flat)
+            .into_iter()
+            .partition(|h| h.entry < tax.topics_split);
+        let place_token = tokens
+            .iter()
+            .map(|t| t.cap && is_place_name(tax, t.text(doc.text)))
+            .collect();
+        let mut ctx = Self {
+            name_word: Vec::new(),
+            sector_hits,
+            place_token,
+            initiatives,
             flat,
             text: doc.text,
             doc,
             tax,
             tokens,
             headline,
-        }
+        };
+        ctx.name_word = (0..ctx.tokens.len())
+            .map(|i| chunk::compute_name_word(&ctx, i))
+            .collect();
+        ctx
     }
 
     /// The text of token `i`.
@@ -74,12 +98,31 @@ impl<'a> Ctx<'a> {
 
     /// The name a chunk spells, with line breaks folded.
     pub fn chunk_text(&self, c: Chunk) -> String {
-        fold_whitespace(&self.text[self.span(c.first, c.last)])
+        let raw = &self.text[self.span(c.first, c.last)];
+        if raw.contains(['\n', '\r', '\t']) || raw.contains("  ") {
+            fold_whitespace(raw)
+        } else {
+            raw.to_string()
+        }
     }
 
     /// Whether a name is a place (country, region, demonym, city).
     pub fn is_place(&self, name: &str) -> bool {
-        crate::places::canonical(name).is_some() || self.tax.cities.contains(name)
+        is_place_name(self.tax, name)
+    }
+
+    /// Whether token `i` is a capitalised place name.
+    pub fn is_place_at(&self, i: usize) -> bool {
+        self.place_token.get(i).copied().unwrap_or(false)
+    }
+
+    /// Whether a chunk names a place.
+    pub fn is_place_chunk(&self, c: Chunk) -> bool {
+        if c.len() == 1 {
+            self.is_place_at(c.first)
+        } else {
+            self.is_place(&self.chunk_text(c))
+        }
     }
 
     /// Whether the chunk is followed by a lower-case place noun ("Fengbing county").
@@ -90,6 +133,12 @@ impl<'a> Ctx<'a> {
                 &["county", "province", "city", "district", "region", "state", "village", "town", "prefecture", "island", "port", "area"],
             )
     }
+}
+
+/// Whether a name is a place: a city from the taxonomy or a place the places gazetteer knows.
+fn is_place_name(tax: &Taxonomy, name: &str) -> bool {
+    name.starts_with(|c: char| c.is_uppercase())
+        && (tax.cities.contains(name) || crate::places::canonical(name).is_some())
 }
 
 /// Marks headline sentences: mostly all-caps words, or four or more words mostly capitalised

@@ -3,6 +3,8 @@
 //! constructions that introduce companies ("crane maker Huisman Itrec", "Changyu, the largest
 //! wine maker", "X is a steel firm", "the Economic Information newspaper").
 
+use crate::taxonomy::Hit;
+
 use super::chunk::{Chunk, is_name_word};
 use super::coreference::Registry;
 use super::token::Kind;
@@ -55,19 +57,18 @@ const GEO_HEADS: &[&str] = &[
 
 /// Splits chunks around gazetteer organisation names and tags those names.
 pub(crate) fn gazetteer_cands(ctx: &Ctx<'_>, chunks: Vec<Chunk>, reg: &mut Registry) -> Vec<Cand> {
-    let hits = ctx.tax.organizations.find(&ctx.flat);
     let mut cands = Vec::with_capacity(chunks.len());
-    let mut h = 0;
     for c in chunks {
+        // gazetteer names start with a capital, so they lie inside chunks
         let (start, end) = (ctx.tokens[c.first].start, ctx.tokens[c.last].end);
-        while h < hits.len() && hits[h].end <= start {
-            h += 1;
-        }
+        let hits = ctx.tax.organizations.find(&ctx.flat[start..end]);
         let mut next = c.first;
-        let mut k = h;
-        while k < hits.len() && hits[k].start < end {
-            let hit = hits[k];
-            k += 1;
+        for hit in hits {
+            let hit = Hit {
+                start: hit.start + start,
+                end: hit.end + start,
+                ..hit
+            };
             let Some((first, last)) = token_range(ctx, hit.start, hit.end) else {
                 continue;
             };
@@ -163,7 +164,7 @@ pub(crate) fn is_keyword_name(ctx: &Ctx<'_>, first: usize, last: usize) -> bool 
         words += 1;
         if ctx.tax.org_keywords.contains(ctx.word(i)) {
             keyword = true;
-        } else if ctx.is_place(ctx.word(i)) {
+        } else if ctx.is_place_at(i) {
             place = true;
         } else {
             other = true;
@@ -176,7 +177,7 @@ pub(crate) fn is_keyword_name(ctx: &Ctx<'_>, first: usize, last: usize) -> bool 
         && keyword
         && other
         && !NOT_BODY_HEADS.contains(&ctx.word(last))
-        && !ctx.is_place(&ctx.chunk_text(Chunk { first, last }))
+        && !ctx.is_place_chunk(Chunk { first, last })
 }
 
 /// Splits "Bank of China and China Construction Bank" into two names, and "Liu Shuxun of Xiamen
@@ -199,8 +200,8 @@ pub(crate) fn split_coordinated(ctx: &Ctx<'_>, cands: &mut Vec<Cand>) {
                                 || (left_name
                                     && is_keyword_name(ctx, right.0, right.1)
                                     && ends_name(ctx, left.1))
-                                || ctx.is_place(&ctx.chunk_text(Chunk { first: left.0, last: left.1 }))
-                                || ctx.is_place(&ctx.chunk_text(Chunk { first: right.0, last: right.1 }))
+                                || ctx.is_place_chunk(Chunk { first: left.0, last: left.1 })
+                                || ctx.is_place_chunk(Chunk { first: right.0, last: right.1 })
                         }
                         "of" => {
                             ctx.tax.given_names.contains(ctx.word(c.first))
@@ -258,7 +259,7 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
             cands[n].tag = Tag::Org(reg.add_org(&name, span, None));
             continue;
         }
-        if ctx.is_place(&name) {
+        if ctx.is_place_chunk(c) {
             continue;
         }
         let acronym = acronym_after(ctx, c);
@@ -294,11 +295,9 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
 /// Whether a chunk is (inside) a known initiative name ("Child Trust Fund").
 fn is_initiative(ctx: &Ctx<'_>, c: Chunk) -> bool {
     let span = ctx.span(c.first, c.last);
-    ctx.tax
-        .initiatives
-        .find(&ctx.text[span])
+    ctx.initiatives
         .iter()
-        .any(|h| h.start == 0)
+        .any(|h| h.start == span.start && h.end <= span.end)
 }
 
 /// "China Aviation Oil (CAO)": the acronym, when its letters are the name's initials.
@@ -396,9 +395,8 @@ fn owned_by_place(ctx: &Ctx<'_>, c: Chunk) -> bool {
     if c.first < 2 || ctx.tokens[c.first - 1].kind != Kind::Possessive {
         return false;
     }
-    let owner = ctx.word(c.first - 2);
-    ctx.is_place(owner)
-        && !ctx.is_place(ctx.word(c.first))
+    ctx.is_place_at(c.first - 2)
+        && !ctx.is_place_at(c.first)
         && !GEO_HEADS.contains(&ctx.word(c.last))
         && !ctx.tax.is_role(&ctx.word(c.first).to_lowercase())
 }
@@ -424,7 +422,7 @@ pub(crate) fn classify_late(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registr
         let only_keywords = (c.first..=c.last).all(|i| {
             !ctx.tokens[i].is_word() || ctx.tax.org_keywords.contains(ctx.word(i)) || !ctx.tokens[i].cap
         });
-        if ctx.is_place(&name)
+        if ctx.is_place_chunk(c)
             || ctx.tax.given_names.contains(ctx.word(c.first))
             || c.len() > 4
             || only_keywords

@@ -6,7 +6,7 @@ use std::ops::Range;
 use crate::fact::{Fact, FactKind};
 use crate::text::fold_whitespace;
 
-use super::actor::SPEECH_VERBS;
+use super::actor::is_speech_verb;
 use super::coreference::Registry;
 use super::{Cand, Ctx, Tag, fact};
 
@@ -35,8 +35,11 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
             }
             c += 1;
         }
-        let quoted = quoted_span(ctx, range);
-        let speech = (first..last).find(|&i| ctx.word_in(i, SPEECH_VERBS));
+        if speakers.is_empty() && last_person.is_none() {
+            continue;
+        }
+        let speech = (first..last)
+            .find(|&i| ctx.tokens[i].is_word() && !ctx.tokens[i].cap && is_speech_verb(ctx.word(i)));
         let speaker = speakers
             .iter()
             .find(|(f, l, _)| speech.is_some_and(|v| *l + 1 == v || v + 1 == *f))
@@ -50,7 +53,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
                     .flatten()
             });
         if let (Some(speaker), Some(v)) = (speaker, speech) {
-            let statement = quoted.or_else(|| reported_clause(ctx, v, last, range));
+            let statement = quoted_span(ctx, range).or_else(|| reported_clause(ctx, v, last, range));
             if let Some(span) = statement {
                 let quote = fold_whitespace(&ctx.text[span.clone()]);
                 if quote.split_whitespace().count() >= 3 {

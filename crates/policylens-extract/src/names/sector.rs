@@ -24,20 +24,19 @@ const SECTOR_CONTEXT_BEFORE: &[&str] = &["including", "such as", "like"];
 
 pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Fact> {
     let hits: Vec<Hit> = ctx
-        .tax
-        .sectors
-        .find(&ctx.flat)
-        .into_iter()
+        .sector_hits
+        .iter()
         .filter(|h| case_fits(ctx, h))
+        .copied()
         .collect();
-    let entries = ctx.tax.sectors.len();
+    let entries = ctx.tax.topics_split;
     let mut count = vec![0u32; entries];
     let mut strong = vec![false; entries];
     let mut first: Vec<Option<usize>> = vec![None; entries];
     for (k, h) in hits.iter().enumerate() {
         count[h.entry] += 1;
         first[h.entry].get_or_insert(k);
-        let alias = ctx.tax.sectors.pattern(h.pattern);
+        let alias = ctx.tax.topics.pattern(h.pattern);
         if alias.contains([' ', '-']) || in_context(ctx, &hits, k) {
             strong[h.entry] = true;
         }
@@ -55,7 +54,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Fact> {
             ctx,
             h.start..h.end,
             FactKind::Sector {
-                name: ctx.tax.sectors.canonical[entry].clone(),
+                name: ctx.tax.topics.canonical[entry].clone(),
             },
         ));
     }
@@ -69,7 +68,7 @@ fn case_fits(ctx: &Ctx<'_>, h: &Hit) -> bool {
     if !surface.starts_with(|c: char| c.is_uppercase()) {
         return true;
     }
-    let alias = ctx.tax.sectors.pattern(h.pattern);
+    let alias = ctx.tax.topics.pattern(h.pattern);
     if alias.starts_with(|c: char| c.is_uppercase()) {
         return true;
     }

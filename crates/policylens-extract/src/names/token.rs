@@ -59,85 +59,91 @@ pub fn tokenize(doc: &Doc<'_>) -> Vec<Token> {
             sentence += 1;
             sentence_has_word = false;
         }
+        let mut token = Token {
+            start: i,
+            end: i + len,
+            kind: Kind::Punct,
+            sentence: sentence as u32,
+            sentence_start: false,
+            cap: false,
+            all_caps: false,
+        };
         if ch.is_alphanumeric() {
             let end = word_end(text, i);
             let (word_end, possessive) = split_possessive(text, i, end);
             let word = &text[i..word_end];
-            tokens.push(Token {
-                start: i,
-                end: word_end,
-                kind: Kind::Word,
-                sentence: sentence as u32,
-                sentence_start: !sentence_has_word,
-                cap: is_capitalised(word),
-                all_caps: is_all_caps(word),
-            });
+            token.end = word_end;
+            token.kind = Kind::Word;
+            token.sentence_start = !sentence_has_word;
+            token.cap = is_capitalised(word);
+            token.all_caps = token.cap && is_all_caps(word);
+            tokens.push(token);
             sentence_has_word = true;
             if possessive {
                 tokens.push(Token {
                     start: word_end,
                     end,
                     kind: Kind::Possessive,
-                    sentence: sentence as u32,
                     sentence_start: false,
                     cap: false,
-                    all_caps: false,
+                    ..token
                 });
             }
             i = end;
         } else {
-            tokens.push(Token {
-                start: i,
-                end: i + len,
-                kind: Kind::Punct,
-                sentence: sentence as u32,
-                sentence_start: false,
-                cap: false,
-                all_caps: false,
-            });
+            tokens.push(token);
             i += len;
         }
     }
     tokens
 }
 
+/// The char at byte `i` (ASCII without decoding).
 fn char_at(text: &str, i: usize) -> char {
-    text[i..].chars().next().unwrap_or(' ')
+    match text.as_bytes().get(i) {
+        Some(&b) if b < 0x80 => b as char,
+        Some(_) => text[i..].chars().next().unwrap_or(' '),
+        None => ' ',
+    }
 }
 
 /// End of the word starting at `start`: alphanumerics joined by one inner `-`, `'`, `’`, `&`, or
 /// a `.` between letters of a dotted acronym or digits of a decimal; a dotted acronym keeps its
 /// final period ("U.S.").
 fn word_end(text: &str, start: usize) -> usize {
+    let mut i = start;
     let mut end = start;
-    let mut chars = text[start..].char_indices().peekable();
     let mut prev = ' ';
     let mut dotted = false;
-    while let Some((off, ch)) = chars.next() {
+    while i < text.len() {
+        let ch = char_at(text, i);
+        let len = ch.len_utf8();
         if ch.is_alphanumeric() {
-            end = start + off + ch.len_utf8();
+            i += len;
+            end = i;
             prev = ch;
             continue;
         }
-        let next = chars.peek().map(|&(_, c)| c).unwrap_or(' ');
+        let next = char_at(text, i + len);
         let joins = match ch {
             '-' | '\'' | '\u{2019}' | '&' => next.is_alphanumeric(),
             '.' => {
                 (prev.is_ascii_digit() && next.is_ascii_digit())
-                    || (prev.is_uppercase() && next.is_uppercase() && single_letter_before(text, start, start + off))
+                    || (prev.is_uppercase()
+                        && next.is_uppercase()
+                        && single_letter_before(text, start, i))
             }
             _ => false,
         };
         if !joins {
             if ch == '.' && dotted && prev.is_uppercase() {
-                end = start + off + 1;
+                end = i + 1;
             }
             break;
         }
-        if ch == '.' {
-            dotted = true;
-        }
+        dotted |= ch == '.';
         prev = ch;
+        i += len;
     }
     end
 }
