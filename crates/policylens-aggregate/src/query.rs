@@ -338,8 +338,7 @@ pub fn get_series(request: GetSeriesRequest, state: &State) -> Result<Series, Qu
     }
     state
         .series
-        .get(&request.id)
-        .cloned()
+        .view(&request.id)
         .ok_or_else(|| QueryError::NotFound(format!("series {:?} not found", request.id)))
 }
 

@@ -8,7 +8,7 @@
 //! - claims and conflicts follow the rules of [`crate::claims`];
 //! - the point's value is the claim with most independent sources, ties to the earliest.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use policylens_proto::v1::{Claim, Fact, PointSource, Series, SeriesPoint, fact};
 
@@ -23,17 +23,33 @@ struct Observation {
     qualifier: i32,
     metric_text: String,
     sentence: String,
+    /// The sentence lowercased with whitespace collapsed, for syndication checks.
+    sentence_key: String,
     start: u32,
     end: u32,
+}
+
+#[derive(Debug, Default)]
+struct PointState {
+    /// doc_id → observations.
+    by_doc: BTreeMap<String, Vec<Observation>>,
+    view: SeriesPoint,
+    /// Documents that are an independent source of this point (as of `view`).
+    independent: BTreeSet<String>,
+    /// Changed since `view` was built.
+    dirty: bool,
 }
 
 #[derive(Debug)]
 struct SeriesState {
     key: SeriesKey,
     surface_forms: BTreeMap<String, u32>,
-    /// (period, status) → doc_id → observations.
-    points: BTreeMap<(String, i32), BTreeMap<String, Vec<Observation>>>,
-    view: Series,
+    /// (period, status) → point.
+    points: BTreeMap<(String, i32), PointState>,
+    /// doc_id → number of points it is an independent source of.
+    independent: BTreeMap<String, u32>,
+    /// The series without its points (ListSeries); points are added by [`SeriesIndex::view`].
+    summary: Series,
 }
 
 /// Every series, by id.
@@ -77,22 +93,29 @@ impl SeriesIndex {
                     key,
                     surface_forms: BTreeMap::new(),
                     points: BTreeMap::new(),
-                    view: Series::default(),
+                    independent: BTreeMap::new(),
+                    summary: Series::default(),
                 });
             *state
                 .surface_forms
                 .entry(ind.metric.trim().to_string())
                 .or_default() += 1;
-            state
-                .points
-                .entry((period, status))
-                .or_default()
+            let point = state.points.entry((period, status)).or_default();
+            point.dirty = true;
+            point
+                .by_doc
                 .entry(doc_id.to_string())
                 .or_default()
                 .push(Observation {
                     value: ind.value,
                     qualifier: ind.qualifier,
                     metric_text: ind.metric.trim().to_string(),
+                    sentence_key: provenance
+                        .sentence
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .to_lowercase(),
                     sentence: provenance.sentence,
                     start: provenance.start,
                     end: provenance.end,
@@ -125,32 +148,63 @@ impl SeriesIndex {
             }
             let point_key = (period, status);
             if let Some(point) = state.points.get_mut(&point_key) {
-                point.remove(doc_id);
-                if point.is_empty() {
-                    state.points.remove(&point_key);
-                }
+                point.by_doc.remove(doc_id);
+                point.dirty = true;
             }
             touched.insert(id);
         }
         touched
     }
 
-    /// Recomputes the views of `ids`, dropping series left without points.
+    /// Recomputes the changed points of `ids` and their summaries, dropping points and series
+    /// left without sources. Only changed points are rebuilt.
     pub fn refresh(&mut self, ids: &BTreeSet<String>, docs: &BTreeMap<String, DocEntry>) {
         for id in ids {
             let Some(state) = self.series.get_mut(id) else {
                 continue;
             };
+            let mut emptied = Vec::new();
+            for (key, point) in state.points.iter_mut().filter(|(_, p)| p.dirty) {
+                point.dirty = false;
+                let independent = if point.by_doc.is_empty() {
+                    emptied.push(key.clone());
+                    BTreeSet::new()
+                } else {
+                    let (view, independent) = build_point(&key.0, key.1, &point.by_doc, docs);
+                    point.view = view;
+                    independent
+                };
+                for gone in point.independent.difference(&independent) {
+                    if let Some(count) = state.independent.get_mut(gone) {
+                        *count -= 1;
+                        if *count == 0 {
+                            state.independent.remove(gone);
+                        }
+                    }
+                }
+                for new in independent.difference(&point.independent) {
+                    *state.independent.entry(new.clone()).or_default() += 1;
+                }
+                point.independent = independent;
+            }
+            for key in emptied {
+                state.points.remove(&key);
+            }
             if state.points.is_empty() {
                 self.series.remove(id);
                 continue;
             }
-            state.view = build_view(id, state, docs);
+            state.summary = summary(id, state);
         }
     }
 
-    pub fn get(&self, id: &str) -> Option<&Series> {
-        self.series.get(id).map(|s| &s.view)
+    /// The series with its points.
+    pub fn view(&self, id: &str) -> Option<Series> {
+        let state = self.series.get(id)?;
+        Some(Series {
+            points: state.points.values().map(|p| p.view.clone()).collect(),
+            ..state.summary.clone()
+        })
     }
 
     /// The canonical metric of a series (for filters).
@@ -158,8 +212,9 @@ impl SeriesIndex {
         self.series.get(id).map(|s| s.key.metric.as_str())
     }
 
+    /// Every series without its points.
     pub fn iter(&self) -> impl Iterator<Item = &Series> {
-        self.series.values().map(|s| &s.view)
+        self.series.values().map(|s| &s.summary)
     }
 
     pub fn len(&self) -> usize {
@@ -176,19 +231,12 @@ struct Source<'a> {
     doc: Option<&'a DocEntry>,
     obs: &'a Observation,
     date_ms: i64,
-    sentence_key: String,
     duplicate_of: Option<String>,
 }
 
-fn build_view(id: &str, state: &SeriesState, docs: &BTreeMap<String, DocEntry>) -> Series {
+fn summary(id: &str, state: &SeriesState) -> Series {
     let mut surface_forms: Vec<(&String, &u32)> = state.surface_forms.iter().collect();
     surface_forms.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-    let mut independent_docs = BTreeSet::new();
-    let mut points = Vec::new();
-    for ((period, status), by_doc) in &state.points {
-        let point = build_point(period, *status, by_doc, docs, &mut independent_docs);
-        points.push(point);
-    }
     Series {
         id: id.to_string(),
         metric: surface_forms
@@ -197,10 +245,10 @@ fn build_view(id: &str, state: &SeriesState, docs: &BTreeMap<String, DocEntry>) 
         jurisdiction: canonical::jurisdiction_display(&state.key.jurisdiction),
         unit: state.key.unit.clone(),
         surface_forms: surface_forms.iter().map(|(s, _)| (*s).clone()).collect(),
-        point_count: points.len() as u32,
-        source_count: independent_docs.len() as u32,
-        has_conflicts: points.iter().any(|p| p.conflict),
-        points,
+        point_count: state.points.len() as u32,
+        source_count: state.independent.len() as u32,
+        has_conflicts: state.points.values().any(|p| p.view.conflict),
+        points: Vec::new(),
     }
 }
 
@@ -209,8 +257,8 @@ fn build_point(
     status: i32,
     by_doc: &BTreeMap<String, Vec<Observation>>,
     docs: &BTreeMap<String, DocEntry>,
-    independent_docs: &mut BTreeSet<String>,
-) -> SeriesPoint {
+) -> (SeriesPoint, BTreeSet<String>) {
+    let mut independent_docs = BTreeSet::new();
     let mut sources: Vec<Source<'_>> = Vec::new();
     for (doc_id, observations) in by_doc {
         let doc = docs.get(doc_id);
@@ -220,12 +268,6 @@ fn build_point(
                 doc,
                 obs,
                 date_ms: doc.map_or(0, |d| d.date_ms),
-                sentence_key: obs
-                    .sentence
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .to_lowercase(),
                 duplicate_of: None,
             });
         }
@@ -307,45 +349,46 @@ fn build_point(
         }
     }
     let claims: Vec<Claim> = ranked.into_iter().map(|r| r.claim).collect();
-    let best = claims.first().cloned().unwrap_or_default();
-    SeriesPoint {
+    let (value, qualifier) = claims.first().map_or((0.0, 0), |c| (c.value, c.qualifier));
+    let point = SeriesPoint {
         period: period.to_string(),
         status,
-        value: best.value,
-        qualifier: best.qualifier,
+        value,
+        qualifier,
         claims,
         conflict,
-    }
+    };
+    (point, independent_docs)
 }
 
-fn mark_duplicates(sources: &mut [Source<'_>]) {
-    for i in 0..sources.len() {
-        let mut duplicate_of = None;
-        for j in 0..i {
-            let (earlier, current) = (&sources[j], &sources[i]);
-            if earlier.doc_id == current.doc_id {
-                continue;
-            }
-            let same_hash = match (earlier.doc, current.doc) {
-                (Some(a), Some(b)) => {
-                    !a.summary.content_hash.is_empty()
-                        && a.summary.content_hash == b.summary.content_hash
-                }
-                _ => false,
-            };
-            let same_sentence =
-                !current.sentence_key.is_empty() && earlier.sentence_key == current.sentence_key;
-            if same_hash || same_sentence {
-                duplicate_of = Some(
-                    earlier
-                        .duplicate_of
-                        .clone()
-                        .unwrap_or_else(|| earlier.doc_id.to_string()),
-                );
-                break;
-            }
+/// Marks each source whose document shares its content hash or states the identical sentence
+/// with an earlier source's document; `duplicate_of` names the first document of the chain.
+fn mark_duplicates<'a>(sources: &mut [Source<'a>]) {
+    // first (earliest) source document per content hash and per sentence, with its root
+    let mut by_hash: HashMap<&'a str, (&'a str, String)> = HashMap::new();
+    let mut by_sentence: HashMap<&'a str, (&'a str, String)> = HashMap::new();
+    for source in sources.iter_mut() {
+        let doc_id: &'a str = source.doc_id;
+        let doc: Option<&'a DocEntry> = source.doc;
+        let obs: &'a Observation = source.obs;
+        let hash = doc
+            .map(|d| d.summary.content_hash.as_str())
+            .filter(|h| !h.is_empty());
+        let sentence = Some(obs.sentence_key.as_str()).filter(|s| !s.is_empty());
+        let earlier = |seen: &HashMap<&'a str, (&'a str, String)>, key: Option<&'a str>| {
+            key.and_then(|k| seen.get(k))
+                .filter(|(first, _)| *first != doc_id)
+                .map(|(_, root)| root.clone())
+        };
+        let duplicate_of = earlier(&by_hash, hash).or_else(|| earlier(&by_sentence, sentence));
+        let root = duplicate_of.clone().unwrap_or_else(|| doc_id.to_string());
+        if let Some(h) = hash {
+            by_hash.entry(h).or_insert_with(|| (doc_id, root.clone()));
         }
-        sources[i].duplicate_of = duplicate_of;
+        if let Some(s) = sentence {
+            by_sentence.entry(s).or_insert_with(|| (doc_id, root));
+        }
+        source.duplicate_of = duplicate_of;
     }
 }
 
