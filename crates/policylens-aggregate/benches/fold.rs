@@ -5,6 +5,7 @@
 //!
 //! `cargo bench -p policylens-aggregate --bench fold`
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use policylens_aggregate::fold::{self, Folder};
@@ -229,7 +230,7 @@ fn report(name: &str, samples: &mut [Duration]) {
     let p50 = percentile(samples, 0.50);
     let p99 = percentile(samples, 0.99);
     println!(
-        "{name:<40} p50 {p50:>10.1?}  p99 {p99:>10.1?}  (n={})",
+        "{name:<58} p50 {p50:>10.1?}  p99 {p99:>10.1?}  (n={})",
         samples.len()
     );
 }
@@ -249,30 +250,48 @@ fn fold_all(folder: &mut Folder, payloads: &[Vec<u8>], seq_base: u64) -> Duratio
     started.elapsed()
 }
 
-fn requests(rng: &mut Rng, series_ids: &[String], n: usize) -> Vec<(&'static str, Vec<u8>)> {
+/// (label, method, payload): GetSeries and four ListFacts shapes.
+fn requests(
+    rng: &mut Rng,
+    series_ids: &[String],
+    n: usize,
+) -> Vec<(&'static str, &'static str, Vec<u8>)> {
     let mut out = Vec::with_capacity(n * 2);
     for i in 0..n {
         let id = series_ids[rng.below(series_ids.len())].clone();
-        out.push(("GetSeries", GetSeriesRequest { id }.encode_to_vec()));
-        let list = match i % 4 {
-            0 => ListFactsRequest::default(),
-            1 => ListFactsRequest {
-                kind: FactKind::Indicator as i32,
-                order: FactOrder::Period as i32,
-                period_from: "1984".into(),
-                ..Default::default()
-            },
-            2 => ListFactsRequest {
-                entity: format!("James {}", SURNAMES[rng.below(SURNAMES.len())]),
-                order: FactOrder::Newest as i32,
-                ..Default::default()
-            },
-            _ => ListFactsRequest {
-                text: "coffee".into(),
-                ..Default::default()
-            },
+        out.push((
+            "GetSeries",
+            "GetSeries",
+            GetSeriesRequest { id }.encode_to_vec(),
+        ));
+        let (label, list) = match i % 4 {
+            0 => ("ListFacts no filter", ListFactsRequest::default()),
+            1 => (
+                "ListFacts indicators from 1984, period order",
+                ListFactsRequest {
+                    kind: FactKind::Indicator as i32,
+                    order: FactOrder::Period as i32,
+                    period_from: "1984".into(),
+                    ..Default::default()
+                },
+            ),
+            2 => (
+                "ListFacts one actor, newest first",
+                ListFactsRequest {
+                    entity: format!("James {}", SURNAMES[rng.below(SURNAMES.len())]),
+                    order: FactOrder::Newest as i32,
+                    ..Default::default()
+                },
+            ),
+            _ => (
+                "ListFacts sentence text",
+                ListFactsRequest {
+                    text: "coffee".into(),
+                    ..Default::default()
+                },
+            ),
         };
-        out.push(("ListFacts", list.encode_to_vec()));
+        out.push((label, "ListFacts", list.encode_to_vec()));
     }
     out
 }
@@ -339,21 +358,16 @@ fn main() {
         );
         state.series.iter().map(|s| s.id.clone()).collect()
     };
-    let mut get_series = Vec::new();
-    let mut list_facts = Vec::new();
-    for (method, payload) in requests(&mut rng, &series_ids, 1000) {
+    let mut samples: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
+    for (label, method, payload) in requests(&mut rng, &series_ids, 1000) {
         let started = Instant::now();
         let state = state.read().expect("lock");
         query::handle(method, &payload, &state, &store).expect("query succeeds");
-        let elapsed = started.elapsed();
-        if method == "GetSeries" {
-            get_series.push(elapsed);
-        } else {
-            list_facts.push(elapsed);
-        }
+        samples.entry(label).or_default().push(started.elapsed());
     }
-    report("in-process GetSeries", &mut get_series);
-    report("in-process ListFacts (page 100, 4 shapes)", &mut list_facts);
+    for (label, samples) in &mut samples {
+        report(&format!("in-process {label}"), samples);
+    }
     drop(folder);
 
     over_nats(&payloads, &series_ids, &mut rng);
@@ -431,24 +445,19 @@ fn over_nats(payloads: &[Vec<u8>], series_ids: &[String], rng: &mut Rng) {
             "NATS: publish → all applied               {:>8.0} docs/s  ({elapsed:.2?}, publishing took {published:.2?})",
             payloads.len() as f64 / elapsed.as_secs_f64()
         );
-        let mut get_series = Vec::new();
-        let mut list_facts = Vec::new();
-        for (method, payload) in requests(rng, series_ids, 500) {
+        let mut samples: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
+        for (label, method, payload) in requests(rng, series_ids, 500) {
             let started = Instant::now();
             let reply = client
                 .request(subjects::query_subject(method), payload.into())
                 .await
                 .expect("reply");
-            let elapsed = started.elapsed();
+            samples.entry(label).or_default().push(started.elapsed());
             assert!(reply.headers.is_none(), "{method} failed");
-            if method == "GetSeries" {
-                get_series.push(elapsed);
-            } else {
-                list_facts.push(elapsed);
-            }
         }
-        report("NATS request/reply GetSeries", &mut get_series);
-        report("NATS request/reply ListFacts", &mut list_facts);
+        for (label, samples) in &mut samples {
+            report(&format!("NATS {label}"), samples);
+        }
         shutdown.cancel();
         let _ = aggregate.await;
     });

@@ -1,7 +1,7 @@
 //! The fact index behind ListFacts: every fact of every document in three sort orders (document,
 //! newest, period), each a map from a stable sort key to the fact, updated per document.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use policylens_proto::v1::{Fact, FactKind, FactOrder, fact};
@@ -36,6 +36,8 @@ pub struct FactIndex {
     by_document: BTreeMap<SortKey, Arc<FactRow>>,
     by_newest: BTreeMap<SortKey, Arc<FactRow>>,
     by_period: BTreeMap<SortKey, Arc<FactRow>>,
+    /// Lowercased fact name (entity, speaker, metric) → doc_id → facts with that name.
+    by_name: HashMap<String, BTreeMap<String, u32>>,
 }
 
 pub fn fact_kind(fact: &Fact) -> FactKind {
@@ -133,6 +135,14 @@ impl FactIndex {
                 fact,
                 entity_ids.get(&position),
             ));
+            for name in &row.names_lower {
+                *self
+                    .by_name
+                    .entry(name.clone())
+                    .or_default()
+                    .entry(doc_id.to_string())
+                    .or_default() += 1;
+            }
             let position = position as u32;
             let doc = doc_id.to_string();
             self.by_period
@@ -154,7 +164,22 @@ impl FactIndex {
             self.by_period.remove(&(period, doc.clone(), position));
             self.by_newest
                 .remove(&(newest_primary(date_ms), doc.clone(), position));
-            self.by_document.remove(&(String::new(), doc, position));
+            if let Some(row) = self.by_document.remove(&(String::new(), doc, position)) {
+                for name in &row.names_lower {
+                    let Some(docs) = self.by_name.get_mut(name) else {
+                        continue;
+                    };
+                    if let Some(count) = docs.get_mut(doc_id) {
+                        *count -= 1;
+                        if *count == 0 {
+                            docs.remove(doc_id);
+                        }
+                    }
+                    if docs.is_empty() {
+                        self.by_name.remove(name);
+                    }
+                }
+            }
         }
     }
 
@@ -165,6 +190,14 @@ impl FactIndex {
             FactOrder::Period => &self.by_period,
             FactOrder::Document | FactOrder::Unspecified => &self.by_document,
         }
+    }
+
+    /// Documents with a fact named `lowercase` (entity name, speaker, metric).
+    pub fn docs_named(&self, lowercase: &str) -> impl Iterator<Item = &str> {
+        self.by_name
+            .get(lowercase)
+            .into_iter()
+            .flat_map(|docs| docs.keys().map(String::as_str))
     }
 
     /// The facts of one document, in document order.

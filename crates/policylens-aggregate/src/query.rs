@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound::{Excluded, Unbounded};
 
 use policylens_proto::query::{ErrorCode, method};
@@ -213,29 +213,41 @@ pub fn list_facts(
             last_key = Some(key.clone());
         }
     } else {
-        // one document: only its facts, sorted in the requested order
-        let candidates: Vec<(Cow<'_, SortKey>, &facts::FactRow)> = if doc_id.is_empty() {
-            Vec::new()
-        } else {
-            let mut rows: Vec<(Cow<'_, SortKey>, &facts::FactRow)> = state
-                .facts
-                .doc_rows(doc_id)
-                .map(|row| (Cow::Owned(row.key(order)), row.as_ref()))
-                .collect();
-            rows.sort_by(|a, b| a.0.cmp(&b.0));
-            rows
-        };
         let all: Box<dyn Iterator<Item = (Cow<'_, SortKey>, &facts::FactRow)>> =
-            if doc_id.is_empty() {
-                Box::new(
+            match candidate_docs(doc_id, &entity, &entity_ids, state) {
+                // a document or an entity: only the facts of the documents that can match
+                Some(docs) => {
+                    let mut rows: Vec<(Cow<'_, SortKey>, &facts::FactRow)> = docs
+                        .iter()
+                        .flat_map(|doc| state.facts.doc_rows(doc))
+                        .map(|row| (Cow::Owned(row.key(order)), row.as_ref()))
+                        .collect();
+                    rows.sort_by(|a, b| a.0.cmp(&b.0));
+                    Box::new(rows.into_iter())
+                }
+                // period order with a period range: the range of the period index
+                None if order == FactOrder::Period && (from.is_some() || to.is_some()) => {
+                    let low = (from.clone().unwrap_or_default(), String::new(), 0);
+                    let high = (
+                        to.clone().unwrap_or_else(|| facts::NO_PERIOD.to_string()),
+                        String::new(),
+                        0,
+                    );
+                    Box::new(
+                        state
+                            .facts
+                            .ordered(order)
+                            .range(low..high)
+                            .map(|(k, r)| (Cow::Borrowed(k), r.as_ref())),
+                    )
+                }
+                None => Box::new(
                     state
                         .facts
                         .ordered(order)
                         .iter()
                         .map(|(k, r)| (Cow::Borrowed(k), r.as_ref())),
-                )
-            } else {
-                Box::new(candidates.into_iter())
+                ),
             };
         for (key, row) in all {
             if !matches(row) {
@@ -264,6 +276,27 @@ pub fn list_facts(
         next_page_token,
         total_size: total as i32,
     })
+}
+
+/// The documents whose facts can match a doc_id or entity filter (`None`: no such filter). An
+/// entity filter matches a fact's own name (the name index) or its resolved entity.
+fn candidate_docs<'a>(
+    doc_id: &'a str,
+    entity: &str,
+    entity_ids: &BTreeSet<String>,
+    state: &'a State,
+) -> Option<BTreeSet<&'a str>> {
+    if !doc_id.is_empty() {
+        return Some(BTreeSet::from([doc_id]));
+    }
+    if entity.is_empty() {
+        return None;
+    }
+    let mut docs: BTreeSet<&str> = state.facts.docs_named(entity).collect();
+    for id in entity_ids {
+        docs.extend(state.entities.docs(id).map(String::as_str));
+    }
+    Some(docs)
 }
 
 pub fn list_series(

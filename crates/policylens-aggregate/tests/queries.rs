@@ -379,6 +379,69 @@ async fn list_facts_pages_cover_everything_once_and_bad_requests_are_client_erro
     .unwrap();
     // fillers 13 and 33: "2003-Q2"; 3 and 23 are 2003-Q4
     assert_eq!(filtered.total_size, 2, "{filtered:#?}");
+    // every index path (full scan, period range, per-document and per-entity candidates) gives
+    // the same facts in every order, page after page
+    let shapes = [
+        ListFactsRequest {
+            period_from: "1995".into(),
+            period_to: "2003-Q3".into(),
+            ..Default::default()
+        },
+        ListFactsRequest {
+            period_to: "1994".into(),
+            kind: FactKind::Indicator as i32,
+            ..Default::default()
+        },
+        ListFactsRequest {
+            entity: "Taro Person3".into(),
+            ..Default::default()
+        },
+        ListFactsRequest {
+            entity: "STEEL OUTPUT GROWTH".into(),
+            period_from: "2000".into(),
+            ..Default::default()
+        },
+        ListFactsRequest {
+            doc_id: "filler-011".into(),
+            text: "steel".into(),
+            ..Default::default()
+        },
+    ];
+    for shape in shapes {
+        let mut sets = Vec::new();
+        for order in [FactOrder::Document, FactOrder::Newest, FactOrder::Period] {
+            let mut ids = BTreeSet::new();
+            let mut token = String::new();
+            let mut total;
+            loop {
+                let page: ListFactsResponse = query(
+                    &client,
+                    "ListFacts",
+                    &ListFactsRequest {
+                        page_size: 3,
+                        page_token: token.clone(),
+                        order: order as i32,
+                        ..shape.clone()
+                    },
+                )
+                .await
+                .unwrap();
+                total = page.total_size;
+                for fact in page.facts {
+                    assert!(ids.insert(fact.id), "{shape:?} {order:?}: repeated");
+                }
+                token = page.next_page_token;
+                if token.is_empty() {
+                    break;
+                }
+            }
+            assert_eq!(total as usize, ids.len(), "{shape:?} {order:?}");
+            sets.push(ids);
+        }
+        assert!(!sets[0].is_empty(), "{shape:?} matches nothing");
+        assert_eq!(sets[0], sets[1], "{shape:?}");
+        assert_eq!(sets[0], sets[2], "{shape:?}");
+    }
     let one_doc: ListFactsResponse = query(
         &client,
         "ListFacts",
