@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 const PLACES: &str = include_str!("../data/places.txt");
 
@@ -32,6 +32,7 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     let aliases: Vec<&'static str> = canonical.keys().copied().collect();
     let matcher = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&aliases)
         .expect("place names form a valid automaton");
     Gazetteer {

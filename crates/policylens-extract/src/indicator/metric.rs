@@ -3,7 +3,7 @@
 //! "of"/"at" complements ("a group net profit of", "put output at"), or rightwards from a
 //! premodifying figure ("a $45bn state bailout") or a share ("45 pct of China's sugar").
 
-use super::tokens::{BREAK, CHAIN, DETERMINERS, GENERIC_HEAD, Kind, NP_PREPOSITIONS, Token};
+use super::tokens::{DETERMINERS, GENERIC_HEAD, Kind, NP_PREPOSITIONS, Token, is_break, is_chain};
 
 /// Where a figure's metric comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,16 +46,20 @@ const NP_OK: &[&str] = &[
 pub struct Walker<'a> {
     pub text: &'a str,
     pub tokens: &'a [Token],
+    /// The sentence in ASCII lower case (same byte offsets), starting at byte `base`.
+    pub lower: &'a str,
+    pub base: usize,
 }
 
 impl<'a> Walker<'a> {
-    pub fn word(&self, i: usize) -> Option<String> {
+    pub fn word(&self, i: usize) -> Option<&'a str> {
         let t = self.tokens.get(i)?;
-        (t.kind == Kind::Word).then(|| self.text[t.span.clone()].to_ascii_lowercase())
+        (t.kind == Kind::Word)
+            .then(|| &self.lower[t.span.start - self.base..t.span.end - self.base])
     }
 
     pub fn is(&self, i: usize, words: &[&str]) -> bool {
-        self.word(i).is_some_and(|w| words.contains(&w.as_str()))
+        self.word(i).is_some_and(|w| words.contains(&w))
     }
 
     fn punct(&self, i: usize) -> Option<&'a str> {
@@ -72,7 +76,7 @@ impl<'a> Walker<'a> {
 
     fn is_verb(&self, i: usize) -> bool {
         let Some(w) = self.word(i) else { return false };
-        if CHAIN.contains(&w.as_str()) && !NP_OK.contains(&w.as_str()) {
+        if is_chain(w) && !NP_OK.contains(&w) {
             return true;
         }
         let raw = &self.text[self.tokens[i].span.clone()];
@@ -104,13 +108,13 @@ impl<'a> Walker<'a> {
                 break;
             }
             let w = self.word(i).unwrap_or_default();
-            if BREAK.contains(&w.as_str()) || self.is_verb(i) {
+            if is_break(w) || self.is_verb(i) {
                 break;
             }
-            if matches!(w.as_str(), "and" | "or" | "with" | "&") {
+            if matches!(w, "and" | "or" | "with" | "&") {
                 let joins_nouns = i > 0
                     && self.word(i - 1).is_some()
-                    && !self.is(i - 1, BREAK)
+                    && !self.word(i - 1).is_some_and(is_break)
                     && !self.is_verb(i - 1);
                 if !joins_nouns {
                     break;
@@ -129,11 +133,11 @@ impl<'a> Walker<'a> {
         }
         let has_content = (j..end).any(|k| {
             self.word(k).is_some_and(|w| {
-                !STATUS_NOUNS.contains(&w.as_str())
-                    && !is_period_word(&w)
-                    && !DETERMINERS.contains(&w.as_str())
-                    && !NP_PREPOSITIONS.contains(&w.as_str())
-                    && !matches!(w.as_str(), "and" | "or" | "&")
+                !STATUS_NOUNS.contains(&w)
+                    && !is_period_word(w)
+                    && !DETERMINERS.contains(&w)
+                    && !NP_PREPOSITIONS.contains(&w)
+                    && !matches!(w, "and" | "or" | "&")
             })
         });
         has_content.then_some(j)
@@ -145,10 +149,10 @@ impl<'a> Walker<'a> {
         let mut j = start;
         while j < self.tokens.len() && j - start < 7 {
             let Some(w) = self.word(j) else { break };
-            if BREAK.contains(&w.as_str()) || self.is_verb(j) {
+            if is_break(w) || self.is_verb(j) {
                 break;
             }
-            if NP_PREPOSITIONS.contains(&w.as_str()) && w != "of" {
+            if NP_PREPOSITIONS.contains(&w) && w != "of" {
                 break;
             }
             j += 1;
@@ -156,13 +160,13 @@ impl<'a> Walker<'a> {
         while j > start
             && (self.is(j - 1, NP_PREPOSITIONS)
                 || self.is(j - 1, DETERMINERS)
-                || self.word(j - 1).is_some_and(|w| is_period_word(&w)))
+                || self.word(j - 1).is_some_and(is_period_word))
         {
             j -= 1;
         }
         let content = (start..j).any(|k| {
             self.word(k)
-                .is_some_and(|w| !is_period_word(&w) && !DETERMINERS.contains(&w.as_str()))
+                .is_some_and(|w| !is_period_word(w) && !DETERMINERS.contains(&w))
         });
         content.then_some(j)
     }
@@ -176,12 +180,9 @@ impl<'a> Walker<'a> {
             }
             let linking = self.punct(i).is_some_and(|p| p == "," || p == ";")
                 || self.word(i).is_some_and(|w| {
-                    is_period_word(&w)
-                        || STATUS_NOUNS.contains(&w.as_str())
-                        || matches!(
-                            w.as_str(),
-                            "in" | "and" | "with" | "the" | "at" | "of" | "to" | "a"
-                        )
+                    is_period_word(w)
+                        || STATUS_NOUNS.contains(&w)
+                        || matches!(w, "in" | "and" | "with" | "the" | "at" | "of" | "to" | "a")
                 });
             if !linking {
                 return None;
@@ -202,7 +203,7 @@ impl<'a> Walker<'a> {
         }
         let verb = self.word(v - 1)?;
         let reporting = matches!(
-            verb.as_str(),
+            verb,
             "reported" | "posted" | "announced" | "recorded" | "had" | "has" | "made"
         );
         if !(reporting || self.is_verb(v - 1)) {
@@ -262,7 +263,7 @@ impl<'a> Walker<'a> {
             match self.phrase_before(k) {
                 Some(start) => {
                     let head = self.word(k - 1).unwrap_or_default();
-                    if !GENERIC_HEAD.contains(&head.as_str()) {
+                    if !GENERIC_HEAD.contains(&head) {
                         return Found::Phrase {
                             tokens: start..k,
                             owner: self.owner_before(start),
@@ -281,7 +282,7 @@ impl<'a> Walker<'a> {
                 return Found::Inherit(m);
             }
             if let Some(w) = self.word(i) {
-                if CHAIN.contains(&w.as_str()) || is_period_word(&w) || self.is(i, DETERMINERS) {
+                if is_chain(w) || is_period_word(w) || self.is(i, DETERMINERS) {
                     j = i;
                     continue;
                 }

@@ -67,12 +67,23 @@ pub fn extract(
 ) -> Vec<Fact> {
     let text = doc.text;
     let anchor = date.map(Anchor::from);
-    let main_place = main_place(text);
+    let sentences = doc.sentences();
+    // periods matter in sentences with figures and in the two before them (the story's
+    // current period); other sentences are not searched
+    let mut wanted = vec![false; sentences.len()];
+    for q in quantities {
+        let si = sentences.partition_point(|s| s.start <= q.span.start);
+        let si = si.saturating_sub(1);
+        for slot in wanted.iter_mut().skip(si.saturating_sub(2)).take(3) {
+            *slot = true;
+        }
+    }
+    let main_place = std::cell::OnceCell::new();
     let mut carry: Option<(Period, usize)> = None;
     let mut facts = Vec::new();
     let mut seen = BTreeSet::new();
     let mut next = 0usize;
-    for (si, sentence) in doc.sentences().iter().enumerate() {
+    for (si, sentence) in sentences.iter().enumerate() {
         let first = next;
         while next < quantities.len() && quantities[next].span.start < sentence.end {
             next += 1;
@@ -80,6 +91,9 @@ pub fn extract(
         let in_sentence: Vec<usize> = (first..next)
             .filter(|&i| quantities[i].span.start >= sentence.start)
             .collect();
+        if !wanted[si] {
+            continue;
+        }
         let periods: Vec<PeriodMention> = period::find(text, sentence.clone())
             .into_iter()
             .filter(|p| {
@@ -106,7 +120,7 @@ pub fn extract(
                 resolved: &resolved,
                 anchor,
                 recent,
-                main_place,
+                main_place: &main_place,
             };
             for fact in ctx.facts(&in_sentence) {
                 if let FactKind::Indicator {
@@ -162,15 +176,15 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 
 /// The place a story is mostly about: the most named one, the first named on a tie.
 fn main_place(text: &str) -> Option<&'static str> {
-    let found = places::find(text);
-    let mut best: Option<(&'static str, usize)> = None;
-    for (_, place) in &found {
-        let n = found.iter().filter(|(_, p)| p == place).count();
-        if best.is_none_or(|(_, m)| n > m) {
-            best = Some((place, n));
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for (_, place) in places::find(text) {
+        match counts.iter_mut().find(|(p, _)| *p == place) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((place, 1)),
         }
     }
-    best.map(|(p, _)| p)
+    // the most named; on a tie the first named (max_by_key keeps the last maximum)
+    counts.iter().rev().max_by_key(|(_, n)| *n).map(|(p, _)| *p)
 }
 
 mod sentence;

@@ -7,7 +7,7 @@ use regex::Regex;
 
 use super::metric::{Found, Walker, is_period_word};
 use super::status::{self, Tense};
-use super::tokens::{BREAK, Kind, Token, tokenize};
+use super::tokens::{Kind, Token, is_break, tokenize};
 use super::{ADJACENT_GAP, CLAUSE_BREAK, FROM_BEFORE, GROWTH_WORDS, Statement, build};
 use crate::fact::Fact;
 use crate::period::{Anchor, Period, PeriodMention, Role, floor_char_boundary};
@@ -50,7 +50,7 @@ pub(super) struct Sentence<'a, 'd> {
     pub resolved: &'a [Option<Period>],
     pub anchor: Option<Anchor>,
     pub recent: Option<Period>,
-    pub main_place: Option<&'static str>,
+    pub main_place: &'a std::cell::OnceCell<Option<&'static str>>,
 }
 
 impl Sentence<'_, '_> {
@@ -61,10 +61,16 @@ impl Sentence<'_, '_> {
             .map(|&i| (i, self.quantities[i].span.clone()))
             .collect();
         let tokens = tokenize(text, self.range.clone(), &spans);
+        let lower = text[self.range.clone()].to_ascii_lowercase();
         let walker = Walker {
             text,
             tokens: &tokens,
+            lower: &lower,
+            base: self.range.start,
         };
+        if !mentions.iter().any(|&i| eligible(&self.quantities[i])) {
+            return Vec::new();
+        }
         let places: Vec<(Range<usize>, &'static str)> = places::find(&text[self.range.clone()])
             .into_iter()
             .map(|(r, p)| (r.start + self.range.start..r.end + self.range.start, p))
@@ -107,7 +113,11 @@ impl Sentence<'_, '_> {
                 .place
                 .as_ref()
                 .map(|(_, p)| *p)
-                .or(self.main_place)
+                .or_else(|| {
+                    *self
+                        .main_place
+                        .get_or_init(|| super::main_place(self.doc.text))
+                })
                 .unwrap_or("");
             let unit = match &s.per {
                 Some(per) => format!("{} per {per}", q.unit),
@@ -147,7 +157,7 @@ impl Sentence<'_, '_> {
             } => {
                 // "a drop in cane acreage ... of up to 10 pct"
                 if r.start >= 2 && walker.is(r.start - 1, &["in", "of"]) {
-                    change = walker.word(r.start - 2).and_then(|w| change_of(&w));
+                    change = walker.word(r.start - 2).and_then(change_of);
                 }
                 let mut name = walker.name(r.clone());
                 if share && q.unit == "percent" {
@@ -326,7 +336,7 @@ impl Sentence<'_, '_> {
             .collect();
         let plain = words.iter().all(|w| {
             matches!(w.as_str(), "calendar" | "fiscal")
-                || (!BREAK.contains(&w.as_str()) && !is_period_word(w) && !is_verb_like(w))
+                || (!is_break(w) && !is_period_word(w) && !is_verb_like(w))
         });
         let last = words
             .iter()
@@ -463,7 +473,7 @@ fn walker_text<'a>(walker: &Walker<'a>, t: &Token) -> &'a str {
 }
 
 fn is_verb_like(w: &str) -> bool {
-    super::tokens::CHAIN.contains(&w)
+    super::tokens::is_chain(w)
         && !matches!(
             w,
             "of" | "in" | "for" | "at" | "a" | "an" | "new" | "record" | "the" | "during"

@@ -1,7 +1,9 @@
 //! Sentence tokens for the indicator grammar: words, punctuation, and whole quantity mentions
 //! collapsed into one token each, with the word classes the metric walker needs.
 
+use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// A token of a sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -446,3 +448,18 @@ pub const DETERMINERS: &[&str] = &[
 
 /// Prepositions that may sit inside a noun phrase ("share of", "deficit with China").
 pub const NP_PREPOSITIONS: &[&str] = &["of", "in", "for", "with", "between", "on", "to", "from"];
+
+static BREAK_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| BREAK.iter().copied().collect());
+static CHAIN_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| CHAIN.iter().copied().collect());
+
+/// Whether a lower-case word ends a noun phrase ([`BREAK`]).
+pub fn is_break(word: &str) -> bool {
+    BREAK_SET.contains(word)
+}
+
+/// Whether a lower-case word links a subject to its figure ([`CHAIN`]).
+pub fn is_chain(word: &str) -> bool {
+    CHAIN_SET.contains(word)
+}

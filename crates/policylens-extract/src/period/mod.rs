@@ -185,7 +185,7 @@ impl When {
 /// `n` months ending with `month`: a calendar quarter, a run of months, or a year.
 fn months_to(n: u8, month: u8, year: i32) -> Option<Period> {
     match n {
-        3 if month % 3 == 0 => Some(Period::Quarter(year, month / 3)),
+        3 if month.is_multiple_of(3) => Some(Period::Quarter(year, month / 3)),
         12 if month == 12 => Some(Period::Year(year)),
         _ if n >= 2 && n <= month => Some(Period::Months(year, month + 1 - n, month)),
         _ => None,

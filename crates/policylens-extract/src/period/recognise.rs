@@ -130,9 +130,11 @@ fn read(caps: &Captures<'_>) -> Option<When> {
         return Some(When::FirstMonths(n, offset(caps.name("frel")?.as_str())));
     }
     if caps.name("mto").is_some() {
-        let n = number_word(caps.name("mton")?.as_str()).or_else(|| match caps.name("mton")?.as_str() {
-            "twelve" | "12" => Some(12),
-            _ => None,
+        let n = number_word(caps.name("mton")?.as_str()).or_else(|| {
+            match caps.name("mton")?.as_str() {
+                "twelve" | "12" => Some(12),
+                _ => None,
+            }
         })?;
         let m = month_number(caps.name("mtom")?.as_str())?;
         return Some(When::MonthsTo(n, m, num("mtoy")));

@@ -51,19 +51,6 @@ impl Mention {
     }
 }
 
-/// Candidate starts: digit runs, number words and fractions.
-static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
-    let words = number::starter_words()
-        .into_iter()
-        .filter(|w| *w != "a" && *w != "half")
-        .collect::<Vec<_>>()
-        .join("|");
-    Regex::new(&format!(
-        r"(?i-u)[0-9]+|\b(?:(?:a|one|two|three|four|five|six|seven|eight|nine)[ \t\n-]+(?:halves|half|thirds?|quarters?|fifths?|sixths?|tenths?)\b|half\b|one\s+in\s+[a-z]+\b|(?:{words})\b)"
-    ))
-    .expect("candidate pattern compiles")
-});
-
 static RANGE_JOIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i-u)^\s*(?:-|–|to|and)\s*").expect("range pattern compiles"));
 
@@ -164,13 +151,19 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
     let mut plain_dollars: Vec<bool> = Vec::new();
     let mut cursor = 0usize;
-    for m in CANDIDATE.find_iter(text) {
-        if m.start() < cursor {
+    for (cand_start, cand_end, word) in number::candidates(text) {
+        if cand_start < cursor {
             continue;
         }
-        let word = !m.as_str().as_bytes()[0].is_ascii_digit();
-        let Some(mut fig) = figure_at(text, m.start(), word, true) else {
-            cursor = m.end();
+        // a fraction may only open on "a", "one", ..., "half"; a number word on the rest
+        if word
+            && text[cand_start..cand_end].eq_ignore_ascii_case("a")
+            && number::fraction_at(text, cand_start).is_none()
+        {
+            continue;
+        }
+        let Some(mut fig) = figure_at(text, cand_start, word, true) else {
+            cursor = cand_end;
             continue;
         };
         if fig.year_like {

@@ -86,12 +86,52 @@ const TENS: [&str; 8] = [
     "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 ];
 
-/// Words that may start a number word or a fraction (lower case), for the scanner.
-pub fn starter_words() -> Vec<&'static str> {
-    let mut words: Vec<&'static str> = UNITS[1..].to_vec();
-    words.extend(TENS);
-    words.extend(["a", "half"]);
-    words
+/// Where a number may start, in text order: `(start, end, is_word)` for each digit run and
+/// each word that may open a number word or a fraction ("two", "twenty", "a", "half").
+/// One byte pass, no regex: this runs over every byte of every document.
+pub fn candidates(text: &str) -> Vec<(usize, usize, bool)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            out.push((start, i, false));
+            continue;
+        }
+        if b.is_ascii_alphabetic() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            // a word glued to non-ASCII letters ("café") is not a number word
+            let glued =
+                (start > 0 && bytes[start - 1] >= 0x80) || bytes.get(i).is_some_and(|b| *b >= 0x80);
+            if !glued && i - start <= 9 && is_starter(&text[start..i]) {
+                out.push((start, i, true));
+            }
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+fn is_starter(word: &str) -> bool {
+    if !matches!(
+        word.as_bytes()[0] | 0x20,
+        b'a' | b'e' | b'f' | b'h' | b'n' | b's' | b't' | b'o'
+    ) {
+        return false;
+    }
+    word.eq_ignore_ascii_case("a")
+        || word.eq_ignore_ascii_case("half")
+        || UNITS[1..].iter().any(|w| word.eq_ignore_ascii_case(w))
+        || TENS.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
 fn word_at(text: &str, start: usize) -> (&str, usize) {
@@ -240,6 +280,16 @@ mod tests {
         check(digits_at, "25,1650", Some((25.0, "25")));
         check(digits_at, "6.2.", Some((6.2, "6.2")));
         check(digits_at, "pct", None);
+    }
+
+    #[test]
+    fn candidate_starts() {
+        let text = "A third, 25 and twenty-five; someone 4G";
+        let got: Vec<&str> = candidates(text)
+            .iter()
+            .map(|&(s, e, _)| &text[s..e])
+            .collect();
+        assert_eq!(got, ["A", "25", "twenty", "five", "4"]);
     }
 
     #[test]
