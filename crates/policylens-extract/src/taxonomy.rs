@@ -184,11 +184,17 @@ impl Default for Taxonomy {
 const BUILTIN: &[(&str, &str)] = &[
     ("sectors.txt", include_str!("../data/sectors.txt")),
     ("initiatives.txt", include_str!("../data/initiatives.txt")),
-    ("organizations.txt", include_str!("../data/organizations.txt")),
+    (
+        "organizations.txt",
+        include_str!("../data/organizations.txt"),
+    ),
     ("roles.txt", include_str!("../data/roles.txt")),
     ("org_keywords.txt", include_str!("../data/org_keywords.txt")),
     ("given_names.txt", include_str!("../data/given_names.txt")),
-    ("name_stopwords.txt", include_str!("../data/name_stopwords.txt")),
+    (
+        "name_stopwords.txt",
+        include_str!("../data/name_stopwords.txt"),
+    ),
     ("cities.txt", include_str!("../data/cities.txt")),
 ];
 
@@ -261,7 +267,9 @@ impl Taxonomy {
             name_stopwords: list_entries(text("name_stopwords.txt"))
                 .map(str::to_string)
                 .collect(),
-            cities: list_entries(text("cities.txt")).map(str::to_string).collect(),
+            cities: list_entries(text("cities.txt"))
+                .map(str::to_string)
+                .collect(),
         })
     }
 
@@ -316,7 +324,8 @@ mod tests {
 
     #[test]
     fn alias_lines_parse_with_comments() {
-        let entries = alias_entries("# header\nsteel | steel industry # note\n\n oil |oil industry\n");
+        let entries =
+            alias_entries("# header\nsteel | steel industry # note\n\n oil |oil industry\n");
         assert_eq!(
             entries,
             vec![
@@ -330,7 +339,10 @@ mod tests {
     fn gazetteer_respects_word_boundaries() {
         let g = Gazetteer::build(
             "t",
-            vec![vec!["oil".into()], vec!["steel".into(), "steelmaking".into()]],
+            vec![
+                vec!["oil".into()],
+                vec!["steel".into(), "steelmaking".into()],
+            ],
             true,
         )
         .unwrap();

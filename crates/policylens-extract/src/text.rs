@@ -115,6 +115,13 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut start = 0usize;
     let mut i = 0usize;
     while i < bytes.len() {
+        // skip to the next byte that can end a sentence or a paragraph
+        while i < bytes.len() && !matches!(bytes[i], b'\n' | b'.' | b'!' | b'?') {
+            i += 1;
+        }
+        if i == bytes.len() {
+            break;
+        }
         let b = bytes[i];
         if b == b'\n' {
             // paragraph break: blank line, or newline + indentation
@@ -144,7 +151,8 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
             while text[end..].starts_with('\u{201d}') || text[end..].starts_with('\u{2019}') {
                 end += '\u{201d}'.len_utf8();
             }
-            if end < bytes.len() && bytes[end].is_ascii_whitespace() && is_boundary(text, i, end) {
+            let space_after = text[end..].starts_with(char::is_whitespace);
+            if space_after && is_boundary(text, i, end) {
                 push_trimmed(text, start..end, &mut out);
                 start = end;
                 i = end;
@@ -278,6 +286,48 @@ mod tests {
                 "\"China may have to import,\" he said.",
                 "\"It will not.\"",
                 "Then it did.",
+            ],
+        );
+    }
+
+    #[test]
+    fn numbers_and_initials_do_not_end_sentences() {
+        check(
+            "It ranked No. 1 in Asia. Output rose 2.5 pct. J.P. Morgan agreed.",
+            &[
+                "It ranked No. 1 in Asia.",
+                "Output rose 2.5 pct.",
+                "J.P. Morgan agreed.",
+            ],
+        );
+        check(
+            "Talks with the U.S. ended. Sales in the U.S. Midwest rose.",
+            &[
+                "Talks with the U.S. ended.",
+                "Sales in the U.S. Midwest rose.",
+            ],
+        );
+    }
+
+    #[test]
+    fn curly_quotes_and_non_breaking_spaces() {
+        check(
+            "\u{201c}We will grow.\u{201d} He said so.\u{a0}Prices fell.",
+            &[
+                "\u{201c}We will grow.\u{201d}",
+                "He said so.",
+                "Prices fell.",
+            ],
+        );
+    }
+
+    #[test]
+    fn single_line_breaks_do_not_split() {
+        check(
+            "PEKING, March 13 - China has to decide if it will increase\nsugar imports this year.\n    He Kang said so.",
+            &[
+                "PEKING, March 13 - China has to decide if it will increase\nsugar imports this year.",
+                "He Kang said so.",
             ],
         );
     }

@@ -1,13 +1,20 @@
 //! Data-driven tests of the name recognisers: actors, organisations, initiatives, sectors and
 //! quotes, each case a sentence or two and the facts expected of one kind.
 
+use std::sync::OnceLock;
+
 use policylens_extract::{Extractor, FactKind, Input};
+
+/// One extractor for all cases: building the automata is the slow part.
+fn extractor() -> &'static Extractor {
+    static EXTRACTOR: OnceLock<Extractor> = OnceLock::new();
+    EXTRACTOR.get_or_init(Extractor::builtin)
+}
 
 /// The facts of one kind as strings: actors `name | role | org`, quotes `speaker: quote`,
 /// everything else its name.
 fn facts(text: &str, kind: &str) -> Vec<String> {
-    let extractor = Extractor::builtin();
-    extractor
+    extractor()
         .extract(Input { text, date: None })
         .into_iter()
         .filter(|f| f.kind.name() == kind)
@@ -38,22 +45,46 @@ fn check(kind: &str, text: &str, expect: &[&str]) {
 
 #[test]
 fn actors_with_a_title_before_the_name() {
-    check("actor", "The report was delivered by Chinese Premier Li Qiang on Tuesday.", &["Li Qiang | Premier"]);
-    check("actor", "Finance Minister Wang Bingqian told the congress.", &["Wang Bingqian | Finance Minister"]);
+    check(
+        "actor",
+        "The report was delivered by Chinese Premier Li Qiang on Tuesday.",
+        &["Li Qiang | Premier"],
+    );
+    check(
+        "actor",
+        "Finance Minister Wang Bingqian told the congress.",
+        &["Wang Bingqian | Finance Minister"],
+    );
     check(
         "actor",
         "Minister of Science and Technology Yin Hejun highlighted strides in innovation.",
         &["Yin Hejun | Minister of Science and Technology"],
     );
-    check("actor", "It may spark criticism of President Bush's policies.", &["Bush | President"]);
-    check("actor", "Venezuelan president Hugo Chavez has offered access.", &["Hugo Chavez | president"]);
-    check("actor", "General manager Liu Shuxun declined to comment.", &["Liu Shuxun | General manager"]);
+    check(
+        "actor",
+        "It may spark criticism of President Bush's policies.",
+        &["Bush | President"],
+    );
+    check(
+        "actor",
+        "Venezuelan president Hugo Chavez has offered access.",
+        &["Hugo Chavez | president"],
+    );
+    check(
+        "actor",
+        "General manager Liu Shuxun declined to comment.",
+        &["Liu Shuxun | General manager"],
+    );
     check(
         "actor",
         "Assistant general manager Wang Hongshan said loans rose.",
         &["Wang Hongshan | Assistant general manager"],
     );
-    check("actor", "Factory manager Herbert Stueker says he hopes so.", &["Herbert Stueker | Factory manager"]);
+    check(
+        "actor",
+        "Factory manager Herbert Stueker says he hopes so.",
+        &["Herbert Stueker | Factory manager"],
+    );
 }
 
 #[test]
@@ -98,7 +129,11 @@ fn actors_in_appositions() {
 #[test]
 fn actors_by_honorific_and_speech() {
     check("actor", "Mr Addink blames the euro.", &["Addink"]);
-    check("actor", "Prices will rise, David Smith said.", &["David Smith"]);
+    check(
+        "actor",
+        "Prices will rise, David Smith said.",
+        &["David Smith"],
+    );
     // no given name, no title: not a person
     check("actor", "Prices will rise, Economic Observer said.", &[]);
 }
@@ -124,9 +159,17 @@ fn coreference_gives_one_actor_per_person() {
 
 #[test]
 fn headlines_places_and_months_are_not_persons() {
-    check("actor", "CHINA GIVES FINAL BUDGET\n\nPEKING, June 16 - The deficit rose, he said.", &[]);
+    check(
+        "actor",
+        "CHINA GIVES FINAL BUDGET\n\nPEKING, June 16 - The deficit rose, he said.",
+        &[],
+    );
     check("actor", "In March, Hong Kong said sales rose.", &[]);
-    check("actor", "The foreign partner, Hong Kong-listed <Panin Holdings Ltd>, cut its stake.", &[]);
+    check(
+        "actor",
+        "The foreign partner, Hong Kong-listed <Panin Holdings Ltd>, cut its stake.",
+        &[],
+    );
 }
 
 #[test]
@@ -136,12 +179,23 @@ fn organizations_by_keyword() {
         "Data from the National Bureau of Statistics (NBS) show growth. The NBS said so.",
         &["National Bureau of Statistics"],
     );
-    check("organization", "It quoted the Ministry of Light Industry as blaming prices.", &["Ministry of Light Industry"]);
-    check("organization", "The Commerce Department said the deficit grew.", &["Commerce Department"]);
+    check(
+        "organization",
+        "It quoted the Ministry of Light Industry as blaming prices.",
+        &["Ministry of Light Industry"],
+    );
+    check(
+        "organization",
+        "The Commerce Department said the deficit grew.",
+        &["Commerce Department"],
+    );
     check(
         "organization",
         "Partners are Fujian Investment and Enterprise Corporation and Xiamen Construction and Development Corporation.",
-        &["Fujian Investment and Enterprise Corporation", "Xiamen Construction and Development Corporation"],
+        &[
+            "Fujian Investment and Enterprise Corporation",
+            "Xiamen Construction and Development Corporation",
+        ],
     );
     check(
         "organization",
@@ -149,7 +203,11 @@ fn organizations_by_keyword() {
         &["Bank of China", "China Construction Bank"],
     );
     // a keyword alone is not a name; laws are not bodies
-    check("organization", "The Bureau said trade rose under the Securities Trading Act.", &[]);
+    check(
+        "organization",
+        "The Bureau said trade rose under the Securities Trading Act.",
+        &[],
+    );
 }
 
 #[test]
@@ -159,43 +217,110 @@ fn organizations_by_construction() {
         "Scandal-hit jet fuel supplier China Aviation Oil has offered to repay creditors.",
         &["China Aviation Oil"],
     );
-    check("organization", "Italy's Illva Saronno has agreed to buy 33% of Changyu, the largest wine maker in China.", &[
-        "Illva Saronno",
-        "Changyu",
-    ]);
-    check("organization", "Beck-Crespel is a specialist steel firm in Armentieres.", &["Beck-Crespel"]);
-    check("organization", "The official Economic Information newspaper said output fell.", &["Economic Information"]);
-    check("organization", "Changyu said in a statement to the Shenzhen stock exchange that it agreed.", &[
-        "Changyu",
-        "Shenzhen stock exchange",
-    ]);
-    check("organization", "The subsidiaries are <Luso International Bank Ltd> in Macao.", &["Luso International Bank Ltd"]);
-    check("organization", "Shares in Scottish & Newcastle rose.", &["Scottish & Newcastle"]);
-    check("organization", "Creditors include banking giants such as Barclays Capital and Sumitomo Mitsui.", &[
-        "Barclays Capital",
-        "Sumitomo Mitsui",
-    ]);
+    check(
+        "organization",
+        "Italy's Illva Saronno has agreed to buy 33% of Changyu, the largest wine maker in China.",
+        &["Illva Saronno", "Changyu"],
+    );
+    check(
+        "organization",
+        "Beck-Crespel is a specialist steel firm in Armentieres.",
+        &["Beck-Crespel"],
+    );
+    check(
+        "organization",
+        "The official Economic Information newspaper said output fell.",
+        &["Economic Information"],
+    );
+    check(
+        "organization",
+        "Changyu said in a statement to the Shenzhen stock exchange that it agreed.",
+        &["Changyu", "Shenzhen stock exchange"],
+    );
+    check(
+        "organization",
+        "The subsidiaries are <Luso International Bank Ltd> in Macao.",
+        &["Luso International Bank Ltd"],
+    );
+    check(
+        "organization",
+        "Shares in Scottish & Newcastle rose.",
+        &["Scottish & Newcastle"],
+    );
+    check(
+        "organization",
+        "Creditors include banking giants such as Barclays Capital and Sumitomo Mitsui.",
+        &["Barclays Capital", "Sumitomo Mitsui"],
+    );
 }
 
 #[test]
 fn organizations_exclude_places_publishers_and_openers() {
-    check("organization", "Allied Domecq shares in London rose 4%.", &["Allied Domecq"]);
-    check("organization", "Altogether, the agency ordered 30 projects halted.", &[]);
-    check("organization", "Deposits rose, he told Reuters.\n REUTER\n", &[]);
-    check("organization", "The bank told Reuters news agency that it agreed.", &["Reuters"]);
+    check(
+        "organization",
+        "Allied Domecq shares in London rose 4%.",
+        &["Allied Domecq"],
+    );
+    check(
+        "organization",
+        "Altogether, the agency ordered 30 projects halted.",
+        &[],
+    );
+    check(
+        "organization",
+        "Deposits rose, he told Reuters.\n REUTER\n",
+        &[],
+    );
+    check(
+        "organization",
+        "The bank told Reuters news agency that it agreed.",
+        &["Reuters"],
+    );
     check("organization", "He told the BBC that it agreed.", &[]);
-    check("organization", "Total sales rose. Democrats claim the plan failed.", &["Democrats"]);
+    check(
+        "organization",
+        "Total sales rose. Democrats claim the plan failed.",
+        &["Democrats"],
+    );
 }
 
 #[test]
 fn initiatives() {
-    check("initiative", "It marked the launch of the AI Plus initiative.", &["AI Plus"]);
-    check("initiative", "China will cultivate new quality productive forces.", &["new quality productive forces"]);
-    check("initiative", "Leaders gather to sign the new EU constitution.", &["EU constitution"]);
-    check("initiative", "Spending under the seventh five-year plan (1986-90) rose.", &["seventh five-year plan"]);
-    check("initiative", "The Marshall Plan rebuilt Europe.", &["Marshall Plan"]);
-    check("initiative", "Officials began the \"Buy Local\" campaign in May.", &["Buy Local"]);
-    check("initiative", "The firm announced a restructuring plan.", &[]);
+    check(
+        "initiative",
+        "It marked the launch of the AI Plus initiative.",
+        &["AI Plus"],
+    );
+    check(
+        "initiative",
+        "China will cultivate new quality productive forces.",
+        &["new quality productive forces"],
+    );
+    check(
+        "initiative",
+        "Leaders gather to sign the new EU constitution.",
+        &["EU constitution"],
+    );
+    check(
+        "initiative",
+        "Spending under the seventh five-year plan (1986-90) rose.",
+        &["seventh five-year plan"],
+    );
+    check(
+        "initiative",
+        "The Marshall Plan rebuilt Europe.",
+        &["Marshall Plan"],
+    );
+    check(
+        "initiative",
+        "Officials began the \"Buy Local\" campaign in May.",
+        &["Buy Local"],
+    );
+    check(
+        "initiative",
+        "The firm announced a restructuring plan.",
+        &[],
+    );
 }
 
 #[test]
@@ -205,14 +330,34 @@ fn sectors() {
         "Sectors such as hydrogen power, new materials and quantum technology will grow.",
         &["hydrogen power", "new materials", "quantum technology"],
     );
-    check("sector", "Wealth created by coal, steel and textiles.", &["coal", "steel", "textiles"]);
-    check("sector", "It signed agreements covering other industries including mining.", &["mining"]);
-    check("sector", "China's banking sector is burdened with bad debt.", &["banking"]);
+    check(
+        "sector",
+        "Wealth created by coal, steel and textiles.",
+        &["coal", "steel", "textiles"],
+    );
+    check(
+        "sector",
+        "It signed agreements covering other industries including mining.",
+        &["mining"],
+    );
+    check(
+        "sector",
+        "China's banking sector is burdened with bad debt.",
+        &["banking"],
+    );
     // a lone one-word mention without context is not a focus
     check("sector", "He drank wine at dinner.", &[]);
-    check("sector", "Sugar prices rose. Sugar mills are old.", &["sugar"]);
+    check(
+        "sector",
+        "Sugar prices rose. Sugar mills are old.",
+        &["sugar"],
+    );
     // a capitalised alias is a name, not a sector
-    check("sector", "Secretary of State Condoleezza Rice met Rice growers.", &[]);
+    check(
+        "sector",
+        "Secretary of State Condoleezza Rice met Rice growers.",
+        &[],
+    );
 }
 
 #[test]

@@ -135,7 +135,10 @@ mod tests {
     #[test]
     fn stop_words_and_headlines_break_chunks() {
         check("The Commerce Department said.", &["Commerce Department"]);
-        check("CHINA GIVES BUDGET\n\nIn March, Li Peng spoke.", &["Li Peng"]);
+        check(
+            "CHINA GIVES BUDGET\n\nIn March, Li Peng spoke.",
+            &["Li Peng"],
+        );
         check("Mr Wang met Chen of Nasdaq", &["Wang", "Chen of Nasdaq"]);
     }
 }

@@ -138,14 +138,36 @@ fn starts_with(long: &[&str], short: &[&str]) -> bool {
 
 /// Words that add nothing to a company's identity ("Panin Holdings Ltd" is Panin).
 const LEGAL_SUFFIXES: &[&str] = &[
-    "Group", "Holding", "Holdings", "Company", "Co", "Corp", "Corporation", "Ltd", "Limited",
-    "Inc", "plc", "Plc", "PLC", "AG", "SA", "NV", "GmbH", "SpA", "LLC", "International", "Bank",
+    "Group",
+    "Holding",
+    "Holdings",
+    "Company",
+    "Co",
+    "Corp",
+    "Corporation",
+    "Ltd",
+    "Limited",
+    "Inc",
+    "plc",
+    "Plc",
+    "PLC",
+    "AG",
+    "SA",
+    "NV",
+    "GmbH",
+    "SpA",
+    "LLC",
+    "International",
+    "Bank",
 ];
 
 /// Whether two names differ only by legal suffixes after a shared start.
 fn same_company(a: &[&str], b: &[&str]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    starts_with(long, short) && long[short.len()..].iter().all(|w| LEGAL_SUFFIXES.contains(w))
+    starts_with(long, short)
+        && long[short.len()..]
+            .iter()
+            .all(|w| LEGAL_SUFFIXES.contains(w))
 }
 
 #[cfg(test)]

@@ -11,19 +11,52 @@ use super::{Cand, Ctx, Tag, fact};
 
 /// Capitalised last words that make a name an initiative ("Marshall Plan").
 const HEADS: &[&str] = &[
-    "Plan", "Programme", "Program", "Initiative", "Strategy", "Scheme", "Agenda", "Campaign",
-    "Pact", "Protocol", "Accord", "Project", "Roadmap", "Blueprint",
+    "Plan",
+    "Programme",
+    "Program",
+    "Initiative",
+    "Strategy",
+    "Scheme",
+    "Agenda",
+    "Campaign",
+    "Pact",
+    "Protocol",
+    "Accord",
+    "Project",
+    "Roadmap",
+    "Blueprint",
 ];
 
 /// Lower-case nouns after a name that make it an initiative ("the AI Plus initiative").
 const NOUNS: &[&str] = &[
-    "initiative", "plan", "programme", "program", "strategy", "campaign", "scheme", "drive",
-    "blueprint", "slogan",
+    "initiative",
+    "plan",
+    "programme",
+    "program",
+    "strategy",
+    "campaign",
+    "scheme",
+    "drive",
+    "blueprint",
+    "slogan",
 ];
 
 const ORDINALS: &[&str] = &[
-    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
 ];
 
 pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
@@ -50,7 +83,10 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
     let mut facts = Vec::new();
     for (span, name) in found {
         let key = name.to_lowercase();
-        if seen.iter().any(|s| s.contains(&key) || key.contains(s.as_str())) {
+        if seen
+            .iter()
+            .any(|s| s.contains(&key) || key.contains(s.as_str()))
+        {
             continue;
         }
         seen.push(key);
@@ -102,7 +138,10 @@ fn quoted_slogans(ctx: &Ctx<'_>, found: &mut Vec<(std::ops::Range<usize>, String
             i += 1;
             continue;
         };
-        let inner = Chunk { first: i + 1, last: close - 1 };
+        let inner = Chunk {
+            first: i + 1,
+            last: close - 1,
+        };
         let words = (inner.first..=inner.last).all(|k| ctx.tokens[k].is_word());
         let noun_after = ctx.word_in(close + 1, NOUNS);
         let noun_before = i >= 2

@@ -6,8 +6,10 @@ mod actor;
 mod chunk;
 mod coreference;
 mod initiative;
+mod org_context;
 mod organization;
 mod quote;
+mod role;
 mod sector;
 mod token;
 
@@ -130,7 +132,20 @@ impl<'a> Ctx<'a> {
         self.tokens.get(c.last + 1).is_some_and(|t| !t.cap)
             && self.word_in(
                 c.last + 1,
-                &["county", "province", "city", "district", "region", "state", "village", "town", "prefecture", "island", "port", "area"],
+                &[
+                    "county",
+                    "province",
+                    "city",
+                    "district",
+                    "region",
+                    "state",
+                    "village",
+                    "town",
+                    "prefecture",
+                    "island",
+                    "port",
+                    "area",
+                ],
             )
     }
 }
@@ -163,7 +178,9 @@ fn headlines(doc: &Doc<'_>, tokens: &[Token]) -> Vec<bool> {
             let unpunctuated = doc.sentences().get(s).is_some_and(|r| {
                 !doc.text[r.clone()].ends_with(['.', '!', '?', '"', '\u{201d}', ':'])
             });
-            (w >= 2 && a * 10 >= w * 6) || (w == 1 && a == 1) || (w >= 4 && unpunctuated && c * 10 >= w * 7)
+            (w >= 2 && a * 10 >= w * 6)
+                || (w == 1 && a == 1)
+                || (w >= 4 && unpunctuated && c * 10 >= w * 7)
         })
         .collect()
 }
@@ -194,7 +211,7 @@ pub fn extract(doc: &Doc<'_>, taxonomy: &Taxonomy) -> Vec<Fact> {
     organization::classify(&ctx, &mut cands, &mut registry);
     actor::classify(&ctx, &mut cands, &mut registry);
     resolve_mentions(&ctx, &mut cands, &mut registry);
-    organization::classify_late(&ctx, &mut cands, &mut registry);
+    org_context::classify_late(&ctx, &mut cands, &mut registry);
 
     let mut facts = Vec::new();
     emit(&ctx, &registry, &mut facts);

@@ -7,52 +7,103 @@ use crate::taxonomy::Hit;
 
 use super::chunk::{Chunk, is_name_word};
 use super::coreference::Registry;
+use super::org_context::{
+    coordinated_with_org, described_as_body, introduced_as_body, owned_by_place,
+};
 use super::token::Kind;
 use super::{Cand, Ctx, Tag};
 
-/// Nouns that introduce or describe a company or body: "supplier China Aviation Oil",
-/// "Changyu, the largest wine maker".
-const BODY_NOUNS: &[&str] = &[
-    "firm", "firms", "company", "companies", "maker", "makers", "manufacturer", "manufacturers",
-    "producer", "producers", "supplier", "suppliers", "group", "groups", "giant", "giants",
-    "rival", "rivals", "retailer", "retailers", "carmaker", "airline", "airlines", "carrier",
-    "operator", "insurer", "lender", "bank", "banks", "brewer", "chain", "conglomerate",
-    "distributor", "subsidiary", "unit", "parent", "brokerage", "publisher", "developer",
-    "provider", "exporter", "importer", "miner", "refiner", "shipper", "agency", "newspaper",
-    "paper", "magazine", "broadcaster", "watchdog", "regulator", "house", "corporation",
-    "multinational", "fund", "exchange", "business", "venture",
-];
-
-/// Nouns after a name that make it a news organisation: "the Economic Information newspaper".
-const PRESS_NOUNS: &[&str] = &["newspaper", "paper", "magazine", "journal", "weekly", "daily"];
-
 /// Words a sentence-initial one-word gazetteer name may be followed by ("Democrats claim").
 const SUBJECT_VERBS: &[&str] = &[
-    "figures", "data", "statistics",
-    "said", "says", "say", "told", "added", "claim", "claims", "claimed", "announced", "reported",
-    "stated", "argued", "warned", "believes", "believe", "expects", "expect", "plans", "wants",
-    "agreed", "denied", "insisted", "posted", "reports",
+    "figures",
+    "data",
+    "statistics",
+    "said",
+    "says",
+    "say",
+    "told",
+    "added",
+    "claim",
+    "claims",
+    "claimed",
+    "announced",
+    "reported",
+    "stated",
+    "argued",
+    "warned",
+    "believes",
+    "believe",
+    "expects",
+    "expect",
+    "plans",
+    "wants",
+    "agreed",
+    "denied",
+    "insisted",
+    "posted",
+    "reports",
 ];
 
 /// Words that continue a name after "and" ("China International Trust and Investment Corp").
 pub(crate) const FIELD_WORDS: &[&str] = &[
-    "Investment", "Development", "Trade", "Commerce", "Industry", "Industrial", "Construction",
-    "Finance", "Technology", "Economic", "Commercial", "Exploration", "Production", "Energy",
-    "Mining", "Steel", "Power", "Refining", "Trust", "Banking", "Insurance", "Securities",
-    "Telecommunications", "Transport", "Shipping", "Engineering", "Manufacturing",
+    "Investment",
+    "Development",
+    "Trade",
+    "Commerce",
+    "Industry",
+    "Industrial",
+    "Construction",
+    "Finance",
+    "Technology",
+    "Economic",
+    "Commercial",
+    "Exploration",
+    "Production",
+    "Energy",
+    "Mining",
+    "Steel",
+    "Power",
+    "Refining",
+    "Trust",
+    "Banking",
+    "Insurance",
+    "Securities",
+    "Telecommunications",
+    "Transport",
+    "Shipping",
+    "Engineering",
+    "Manufacturing",
 ];
 
 /// Last words of names that are laws, treaties or plans rather than bodies.
 const NOT_BODY_HEADS: &[&str] = &[
-    "Act", "Bill", "Law", "Treaty", "Directive", "Regulation", "Plan", "Programme", "Program",
-    "Initiative", "Strategy", "Scheme", "Agenda", "Campaign", "Pact", "Protocol", "Accord",
-    "Index", "Prize", "Award", "Awards", "Cup", "Day", "Week", "Street", "Road", "Square",
-];
-
-/// Last words of place names that a possessive construction must not turn into organisations.
-const GEO_HEADS: &[&str] = &[
-    "River", "Province", "Sea", "Mountains", "Island", "Islands", "Valley", "Lake", "Delta",
-    "City", "Region", "Peninsula", "Gulf", "Bay", "Strait", "Coast",
+    "Act",
+    "Bill",
+    "Law",
+    "Treaty",
+    "Directive",
+    "Regulation",
+    "Plan",
+    "Programme",
+    "Program",
+    "Initiative",
+    "Strategy",
+    "Scheme",
+    "Agenda",
+    "Campaign",
+    "Pact",
+    "Protocol",
+    "Accord",
+    "Index",
+    "Prize",
+    "Award",
+    "Awards",
+    "Cup",
+    "Day",
+    "Week",
+    "Street",
+    "Road",
+    "Square",
 ];
 
 /// Splits chunks around gazetteer organisation names and tags those names.
@@ -75,7 +126,13 @@ pub(crate) fn gazetteer_cands(ctx: &Ctx<'_>, chunks: Vec<Chunk>, reg: &mut Regis
             if first < next || !gazetteer_hit_ok(ctx, c, first, last) {
                 continue;
             }
-            push_segment(ctx, &mut cands, next, first.saturating_sub(1).max(next), first > next);
+            push_segment(
+                ctx,
+                &mut cands,
+                next,
+                first.saturating_sub(1).max(next),
+                first > next,
+            );
             let name = ctx.chunk_text(Chunk { first, last });
             let org = reg.add_org(&name, ctx.span(first, last), Some(hit.entry));
             cands.push(Cand {
@@ -114,7 +171,10 @@ fn push_segment(ctx: &Ctx<'_>, cands: &mut Vec<Cand>, first: usize, last: usize,
 /// Token indices exactly covering a byte span.
 fn token_range(ctx: &Ctx<'_>, start: usize, end: usize) -> Option<(usize, usize)> {
     let first = ctx.tokens.partition_point(|t| t.start < start);
-    let last = ctx.tokens.partition_point(|t| t.end <= end).checked_sub(1)?;
+    let last = ctx
+        .tokens
+        .partition_point(|t| t.end <= end)
+        .checked_sub(1)?;
     (first <= last && ctx.tokens.get(first)?.start == start && ctx.tokens[last].end == end)
         .then_some((first, last))
 }
@@ -200,8 +260,14 @@ pub(crate) fn split_coordinated(ctx: &Ctx<'_>, cands: &mut Vec<Cand>) {
                                 || (left_name
                                     && is_keyword_name(ctx, right.0, right.1)
                                     && ends_name(ctx, left.1))
-                                || ctx.is_place_chunk(Chunk { first: left.0, last: left.1 })
-                                || ctx.is_place_chunk(Chunk { first: right.0, last: right.1 })
+                                || ctx.is_place_chunk(Chunk {
+                                    first: left.0,
+                                    last: left.1,
+                                })
+                                || ctx.is_place_chunk(Chunk {
+                                    first: right.0,
+                                    last: right.1,
+                                })
                         }
                         "of" => {
                             ctx.tax.given_names.contains(ctx.word(c.first))
@@ -219,12 +285,22 @@ pub(crate) fn split_coordinated(ctx: &Ctx<'_>, cands: &mut Vec<Cand>) {
         match split {
             Some(k) => {
                 out.push(Cand {
-                    chunk: Chunk { first: c.first, last: k - 1 },
+                    chunk: Chunk {
+                        first: c.first,
+                        last: k - 1,
+                    },
                     tag: Tag::Unknown,
                 });
-                let right = if ctx.word(k + 1) == "the" { k + 2 } else { k + 1 };
+                let right = if ctx.word(k + 1) == "the" {
+                    k + 2
+                } else {
+                    k + 1
+                };
                 out.push(Cand {
-                    chunk: Chunk { first: right, last: c.last },
+                    chunk: Chunk {
+                        first: right,
+                        last: c.last,
+                    },
                     tag: Tag::Unknown,
                 });
             }
@@ -327,124 +403,7 @@ fn acronym_after<'a>(ctx: &Ctx<'a>, c: Chunk) -> Option<&'a str> {
     (letters == initials || letters == all_initials).then_some(acronym)
 }
 
-/// "crane maker Huisman Itrec", "firms such as Heineken", "financial firm, China Life,".
-fn introduced_as_body(ctx: &Ctx<'_>, c: Chunk) -> bool {
-    let Some(mut i) = c.first.checked_sub(1) else {
-        return false;
-    };
-    if ctx.word(i) == "," && i >= 1 {
-        // an apposition closes with a comma: "financial firm, China Life, is facing"
-        if ctx.word(c.last + 1) != "," {
-            return false;
-        }
-        i -= 1;
-    } else if ctx.word(i) == "as" && i >= 2 && ctx.word(i - 1) == "such" {
-        i -= 2;
-    }
-    ctx.same_sentence(i, c.first)
-        && ctx.tokens[i].is_word()
-        && !ctx.tokens[i].cap
-        && ctx.word_in(i, BODY_NOUNS)
-}
-
-/// "Changyu, the largest wine maker in China", "Beck-Crespel is a specialist steel firm", "the
-/// Economic Information newspaper".
-fn described_as_body(ctx: &Ctx<'_>, c: Chunk) -> bool {
-    let after = c.last + 1;
-    if ctx.word_in(after, PRESS_NOUNS) && !ctx.tokens[after].cap {
-        return true;
-    }
-    if ctx.word(after) == "news" && ctx.word(after + 1) == "agency" {
-        return true;
-    }
-    let lone_opener = c.len() == 1 && ctx.tokens[c.first].sentence_start;
-    let mut i = if ctx.word(after) == "," && !lone_opener {
-        after + 1
-    } else if ctx.word_in(after, &["is", "was"]) {
-        after + 1
-    } else {
-        return false;
-    };
-    if !ctx.word_in(i, &["the", "a", "an"]) {
-        return false;
-    }
-    i += 1;
-    for _ in 0..5 {
-        let Some(t) = ctx.tokens.get(i) else {
-            return false;
-        };
-        if !t.is_word() || !ctx.same_sentence(i, c.last) {
-            return false;
-        }
-        if !t.cap && ctx.word_in(i, BODY_NOUNS) {
-            let next = ctx.tokens.get(i + 1);
-            return next.is_none_or(|n| n.kind != Kind::Possessive);
-        }
-        if ctx.word_in(i, &["of", "who", "which", "that", "and", "at", "in", "for", "with", "from"])
-            || ctx.tax.is_role(&ctx.word(i).to_lowercase())
-        {
-            return false;
-        }
-        i += 1;
-    }
-    false
-}
-
-/// "Italy's Illva Saronno": a name owned by a place.
-fn owned_by_place(ctx: &Ctx<'_>, c: Chunk) -> bool {
-    if c.first < 2 || ctx.tokens[c.first - 1].kind != Kind::Possessive {
-        return false;
-    }
-    ctx.is_place_at(c.first - 2)
-        && !ctx.is_place_at(c.first)
-        && !GEO_HEADS.contains(&ctx.word(c.last))
-        && !ctx.tax.is_role(&ctx.word(c.first).to_lowercase())
-}
-
-/// "Barclay's Capital and Sumitomo Mitsui": a name joined by "and" to an organisation.
-fn coordinated_with_org(ctx: &Ctx<'_>, prev: Cand, c: Chunk) -> bool {
-    matches!(prev.tag, Tag::Org(_))
-        && prev.chunk.last + 2 == c.first
-        && ctx.word_in(prev.chunk.last + 1, &["and", "or"])
-}
-
 /// "the Shenzhen stock exchange": the index of "exchange".
 fn stock_exchange_after(ctx: &Ctx<'_>, c: Chunk) -> Option<usize> {
     (ctx.word(c.last + 1) == "stock" && ctx.word(c.last + 2) == "exchange").then_some(c.last + 2)
-}
-
-/// Organisations that only a company-like verb or a stake reveals: "Changyu said in a
-/// statement", "a stake in Illva", "Panin reported a loss".
-pub(crate) fn classify_late(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
-    for cand in cands.iter_mut().filter(|c| c.tag == Tag::Unknown) {
-        let c = cand.chunk;
-        let name = ctx.chunk_text(c);
-        let only_keywords = (c.first..=c.last).all(|i| {
-            !ctx.tokens[i].is_word() || ctx.tax.org_keywords.contains(ctx.word(i)) || !ctx.tokens[i].cap
-        });
-        if ctx.is_place_chunk(c)
-            || ctx.tax.given_names.contains(ctx.word(c.first))
-            || c.len() > 4
-            || only_keywords
-        {
-            continue;
-        }
-        let after = c.last + 1;
-        let statement = ctx.word(after) == "said"
-            && ctx.word(after + 1) == "in"
-            && ctx.word_in(after + 2, &["a", "its"])
-            && ctx.word(after + 3) == "statement";
-        let results = ctx.word_in(after, &["reported", "posted"])
-            && ctx.word_in(
-                after + 1,
-                &["a", "net", "profit", "profits", "loss", "losses", "sales", "earnings", "revenue", "record"],
-            );
-        let stake = c.first >= 2
-            && ctx.word_in(c.first - 1, &["in", "of"])
-            && ctx.word_in(c.first - 2, &["stake", "shares", "stakes", "shareholders"]);
-        let traded = ctx.word_in(after, &["shares", "stock"]) && !ctx.tokens[after].cap;
-        if statement || results || stake || traded || ctx.word(after) == "announced" {
-            cand.tag = Tag::Org(reg.add_org(&name, ctx.span(c.first, c.last), None));
-        }
-    }
 }

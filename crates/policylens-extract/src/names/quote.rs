@@ -38,8 +38,9 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
         if speakers.is_empty() && last_person.is_none() {
             continue;
         }
-        let speech = (first..last)
-            .find(|&i| ctx.tokens[i].is_word() && !ctx.tokens[i].cap && is_speech_verb(ctx.word(i)));
+        let speech = (first..last).find(|&i| {
+            ctx.tokens[i].is_word() && !ctx.tokens[i].cap && is_speech_verb(ctx.word(i))
+        });
         let speaker = speakers
             .iter()
             .find(|(f, l, _)| speech.is_some_and(|v| *l + 1 == v || v + 1 == *f))
@@ -53,7 +54,8 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
                     .flatten()
             });
         if let (Some(speaker), Some(v)) = (speaker, speech) {
-            let statement = quoted_span(ctx, range).or_else(|| reported_clause(ctx, v, last, range));
+            let statement =
+                quoted_span(ctx, range).or_else(|| reported_clause(ctx, v, last, range));
             if let Some(span) = statement {
                 let quote = fold_whitespace(&ctx.text[span.clone()]);
                 if quote.split_whitespace().count() >= 3 {
@@ -90,9 +92,28 @@ fn quoted_span(ctx: &Ctx<'_>, range: &Range<usize>) -> Option<Range<usize>> {
 }
 
 /// "X said (that) CLAUSE.": the clause after the verb at token `v`, up to the sentence end.
-fn reported_clause(ctx: &Ctx<'_>, v: usize, last: usize, range: &Range<usize>) -> Option<Range<usize>> {
+fn reported_clause(
+    ctx: &Ctx<'_>,
+    v: usize,
+    last: usize,
+    range: &Range<usize>,
+) -> Option<Range<usize>> {
     let mut k = v + 1;
-    if ctx.word_in(k, &["this", "last", "on"]) && ctx.word_in(k + 1, &["week", "month", "year", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]) {
+    if ctx.word_in(k, &["this", "last", "on"])
+        && ctx.word_in(
+            k + 1,
+            &[
+                "week",
+                "month",
+                "year",
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+            ],
+        )
+    {
         k += 2;
     }
     if ctx.word(k) == "that" {
@@ -102,6 +123,8 @@ fn reported_clause(ctx: &Ctx<'_>, v: usize, last: usize, range: &Range<usize>) -
         return None;
     }
     let start = ctx.tokens[k].start;
-    let end = ctx.text[..range.end].trim_end_matches(['.', ' ', '\n']).len();
+    let end = ctx.text[..range.end]
+        .trim_end_matches(['.', ' ', '\n'])
+        .len();
     (end > start).then_some(start..end)
 }

@@ -10,13 +10,60 @@ use super::{Ctx, fact};
 
 /// Words after a one-word sector name that make it the subject: "sugar imports", "oil prices".
 const SECTOR_CONTEXT_AFTER: &[&str] = &[
-    "industry", "industries", "sector", "sectors", "market", "markets", "firms", "firm",
-    "companies", "company", "producers", "producer", "production", "output", "exports", "imports",
-    "prices", "price", "exploration", "makers", "maker", "business",
-    "businesses", "supplies", "supply", "plants", "mills", "manufacturers", "manufacturing",
-    "sales", "demand", "consumption", "stocks", "shares", "crop", "crops", "reserves", "fields",
-    "mines", "workers", "jobs", "investment", "reform", "reforms", "group", "groups", "trade",
-    "exporter", "importer", "exporters", "importers", "operators", "services", "stations",
+    "industry",
+    "industries",
+    "sector",
+    "sectors",
+    "market",
+    "markets",
+    "firms",
+    "firm",
+    "companies",
+    "company",
+    "producers",
+    "producer",
+    "production",
+    "output",
+    "exports",
+    "imports",
+    "prices",
+    "price",
+    "exploration",
+    "makers",
+    "maker",
+    "business",
+    "businesses",
+    "supplies",
+    "supply",
+    "plants",
+    "mills",
+    "manufacturers",
+    "manufacturing",
+    "sales",
+    "demand",
+    "consumption",
+    "stocks",
+    "shares",
+    "crop",
+    "crops",
+    "reserves",
+    "fields",
+    "mines",
+    "workers",
+    "jobs",
+    "investment",
+    "reform",
+    "reforms",
+    "group",
+    "groups",
+    "trade",
+    "exporter",
+    "importer",
+    "exporters",
+    "importers",
+    "operators",
+    "services",
+    "stations",
 ];
 
 /// Words before a one-word sector name that introduce it: "industries including mining".
@@ -82,7 +129,10 @@ fn case_fits(ctx: &Ctx<'_>, h: &Hit) -> bool {
 fn in_context(ctx: &Ctx<'_>, hits: &[Hit], k: usize) -> bool {
     let h = hits[k];
     let after = next_word(ctx.text, h.end);
-    if SECTOR_CONTEXT_AFTER.iter().any(|w| w.eq_ignore_ascii_case(after)) {
+    if SECTOR_CONTEXT_AFTER
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(after))
+    {
         return true;
     }
     let before = ctx.text[..h.start].trim_end();
@@ -108,7 +158,15 @@ fn next_word(text: &str, from: usize) -> &str {
 }
 
 fn ends_with_word(text: &str, phrase: &str) -> bool {
-    let words: Vec<&str> = text.rsplit(char::is_whitespace).filter(|w| !w.is_empty()).take(3).collect();
+    let words: Vec<&str> = text
+        .rsplit(char::is_whitespace)
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .collect();
     let want: Vec<&str> = phrase.split(' ').rev().collect();
-    words.len() >= want.len() && want.iter().zip(&words).all(|(w, t)| w.eq_ignore_ascii_case(t))
+    words.len() >= want.len()
+        && want
+            .iter()
+            .zip(&words)
+            .all(|(w, t)| w.eq_ignore_ascii_case(t))
 }

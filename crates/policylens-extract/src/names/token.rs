@@ -221,7 +221,10 @@ mod tests {
     fn acronyms_decimals_and_possessives() {
         assert_eq!(
             words("The U.S. grew 7.6 pct, Barclay's Capital said."),
-            vec!["^The", "+U.S.", "grew", "7.6", "pct", ",", "+Barclay", "~'s", "+Capital", "said", "."]
+            vec![
+                "^The", "+U.S.", "grew", "7.6", "pct", ",", "+Barclay", "~'s", "+Capital", "said",
+                "."
+            ]
         );
     }
 
@@ -230,14 +233,25 @@ mod tests {
         assert_eq!(
             words("Marie-Pierre at AT&T and China-published \u{201c}Scottish & Newcastle\u{201d}"),
             vec![
-                "^Marie-Pierre", "at", "+AT&T", "and", "China-published", "\u{201c}", "+Scottish", "&",
-                "+Newcastle", "\u{201d}"
+                "^Marie-Pierre",
+                "at",
+                "+AT&T",
+                "and",
+                "China-published",
+                "\u{201c}",
+                "+Scottish",
+                "&",
+                "+Newcastle",
+                "\u{201d}"
             ]
         );
     }
 
     #[test]
     fn sentence_starts_follow_the_splitter() {
-        assert_eq!(words("It rose. Then Li said."), vec!["^It", "rose", ".", "^Then", "+Li", "said", "."]);
+        assert_eq!(
+            words("It rose. Then Li said."),
+            vec!["^It", "rose", ".", "^Then", "+Li", "said", "."]
+        );
     }
 }
