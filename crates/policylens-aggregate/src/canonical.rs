@@ -173,22 +173,21 @@ pub fn unit_family(unit: &str) -> String {
 
 /// The canonical series key of an indicator.
 pub fn series_key(metric_text: &str, jurisdiction_text: &str, unit: &str) -> SeriesKey {
-    let (metric, found) = metric(metric_text);
-    let mut canonical_jurisdiction = jurisdiction(jurisdiction_text);
-    if canonical_jurisdiction.is_empty() {
-        canonical_jurisdiction = found.unwrap_or_default();
-    }
+    let given = jurisdiction(jurisdiction_text);
+    let (metric, found) = metric(metric_text, (!given.is_empty()).then_some(given.as_str()));
     SeriesKey {
         metric,
-        jurisdiction: canonical_jurisdiction,
+        jurisdiction: found.unwrap_or(given),
         unit: unit_family(unit),
     }
 }
 
-/// Canonicalises metric text; returns the canonical metric and the first jurisdiction removed.
-pub fn metric(text: &str) -> (String, Option<String>) {
+/// Canonicalises metric text. Only words naming the series' own jurisdiction are removed
+/// (`jurisdiction`, or without one the first jurisdiction the text names, which is returned):
+/// "oil sold to the United States" and "oil sold to China" stay different metrics.
+pub fn metric(text: &str, jurisdiction: Option<&str>) -> (String, Option<String>) {
     let mut words = tokens(text);
-    let found = strip_jurisdictions(&mut words);
+    let found = strip_jurisdiction(&mut words, jurisdiction);
     let words: Vec<String> = words.into_iter().map(|w| fold_plural(&w)).collect();
     let mut phrase = words.join(" ");
     phrase = rewrite(&phrase);
@@ -219,24 +218,44 @@ fn tokens(text: &str) -> Vec<String> {
     out
 }
 
-fn strip_jurisdictions(words: &mut Vec<String>) -> Option<String> {
+/// Removes the words naming `target` (its canonical words or any alias and demonym); without a
+/// target, the first jurisdiction named becomes the target. Returns the target found in the text
+/// when none was given.
+fn strip_jurisdiction(words: &mut Vec<String>, target: Option<&str>) -> Option<String> {
+    let mut target = target.map(str::to_string);
     let mut found = None;
     let mut i = 0;
     while i < words.len() {
-        let two = (i + 1 < words.len()).then(|| format!("{} {}", words[i], words[i + 1]));
-        if let Some(two) = two
-            && let Some((_, canonical)) = JURISDICTIONS.iter().find(|(s, _)| *s == two)
-        {
-            found.get_or_insert_with(|| (*canonical).to_string());
-            words.drain(i..i + 2);
-            continue;
+        let mut matched = None;
+        for len in [2, 1] {
+            if i + len > words.len() {
+                continue;
+            }
+            let phrase = words[i..i + len].join(" ");
+            let canonical = JURISDICTIONS
+                .iter()
+                .find(|(surface, _)| *surface == phrase)
+                .map(|(_, c)| (*c).to_string())
+                .or_else(|| target.as_ref().filter(|t| **t == phrase).cloned());
+            if let Some(canonical) = canonical {
+                matched = Some((len, canonical));
+                break;
+            }
         }
-        if let Some((_, canonical)) = JURISDICTIONS.iter().find(|(s, _)| *s == words[i]) {
-            found.get_or_insert_with(|| (*canonical).to_string());
-            words.remove(i);
-            continue;
+        match matched {
+            Some((len, canonical)) => {
+                let target = target.get_or_insert_with(|| {
+                    found = Some(canonical.clone());
+                    canonical.clone()
+                });
+                if *target == canonical {
+                    words.drain(i..i + len);
+                    continue;
+                }
+                i += len;
+            }
+            None => i += 1,
         }
-        i += 1;
     }
     found
 }
@@ -373,6 +392,32 @@ mod tests {
         assert_eq!(exports.metric, "export growth");
         assert_eq!(key("growth rate of GDP", "China", "%"), growth);
         assert_eq!(key("Chinese GDP growth", "", "percent"), growth);
+        // only the series' own jurisdiction is removed from the metric
+        assert_ne!(
+            key(
+                "share of Venezuela's oil output sold to the United States",
+                "Venezuela",
+                "%"
+            ),
+            key(
+                "share of Venezuela's oil output sold to China",
+                "Venezuela",
+                "%"
+            ),
+        );
+        assert_eq!(
+            key(
+                "wine consumption per capita in the US",
+                "United States",
+                "litres"
+            )
+            .metric,
+            "wine consumption per capita"
+        );
+        assert_eq!(
+            key("China sugar imports", "China", "tonnes"),
+            key("sugar imports", "Chinese", "t")
+        );
         // units and jurisdictions separate series
         assert_ne!(key("GDP growth", "China", "pp"), growth);
         assert_ne!(key("GDP growth", "Japan", "percent"), growth);
