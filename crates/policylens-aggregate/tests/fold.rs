@@ -262,3 +262,29 @@ async fn replicas_fold_independently_and_share_the_query_load() {
         replica.stop().await;
     }
 }
+
+#[tokio::test]
+async fn publishing_a_corpus_twice_changes_no_answer() {
+    let server = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let aggregate = Aggregate::start(server.url(), dir.path());
+    let (client, js) = connect(server.url()).await;
+    let corpus: Vec<FactBundle> = (0..200).map(|i| filler(i).bundle("1.0.0")).collect();
+    for bundle in &corpus {
+        publish(&js, bundle, true).await;
+    }
+    wait_for_doc(&client, "filler-199", "1.0.0").await;
+    let once = snapshot(&client).await;
+    // the whole corpus again, without msg ids so JetStream stores every message a second time
+    for bundle in &corpus {
+        publish(&js, bundle, false).await;
+    }
+    let sentinel = Doc::new("sentinel", "after the second pass", "2006-01-01");
+    publish(&js, &sentinel.bundle("1.0.0"), true).await;
+    wait_for_doc(&client, "sentinel", "1.0.0").await;
+    let mut twice = snapshot(&client).await;
+    // the sentinel has no facts: only its own GetDocument answer is new
+    twice.retain(|(name, _)| name != "GetDocument sentinel");
+    assert_same(&once, &twice);
+    aggregate.stop().await;
+}
