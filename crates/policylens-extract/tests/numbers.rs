@@ -98,8 +98,8 @@ fn ranges_give_two_bounds() {
         "China plans to borrow 25 to 30 billion dollars in 1987.",
         None,
         &[
-            "China | 25000000000 USD at_least 1987 target",
-            "China | 30000000000 USD at_most 1987 target",
+            "China borrowing | 25000000000 USD at_least 1987 target",
+            "China borrowing | 30000000000 USD at_most 1987 target",
         ],
     );
 }
@@ -144,6 +144,36 @@ fn relative_periods_follow_the_document_date() {
         "He estimated stocks at more than three mln tonnes at end-January.",
         Some("1987-03-13"),
         &["stocks | 3000000 tonnes over 1987-01 observed"],
+    );
+}
+
+#[test]
+fn verbs_of_trade_name_their_metric() {
+    check(
+        "Thailand exported 18,367 tonnes in 1986, up from 17,359 in 1985.",
+        Some("1987-04-08"),
+        &[
+            "Thailand exports | 18367 tonnes exact 1986 observed",
+            "Thailand exports | 17359 tonnes exact 1985 observed",
+        ],
+    );
+    check(
+        "Customs figures show that China imported 7.73 mln tonnes of grain in 1986.",
+        Some("1987-03-20"),
+        &["China grain imports | 7730000 tonnes exact 1986 observed"],
+    );
+}
+
+#[test]
+fn periods_are_not_fractions() {
+    check(
+        "The office was likely to open in the second half of this year.",
+        Some("1987-04-01"),
+        &[],
+    );
+    assert_eq!(
+        quantities("sales in the first half of 2004"),
+        Vec::<String>::new()
     );
 }
 

@@ -80,6 +80,26 @@ impl<'a> Walker<'a> {
             return true;
         }
         let raw = &self.text[self.tokens[i].span.clone()];
+        // "are loading", "is affecting": a progressive verb
+        if raw.len() > 4
+            && raw.ends_with("ing")
+            && i > 0
+            && self.is(
+                i - 1,
+                &[
+                    "is",
+                    "are",
+                    "was",
+                    "were",
+                    "be",
+                    "been",
+                    "being",
+                    "currently",
+                ],
+            )
+        {
+            return true;
+        }
         // plain past forms ("agreed", "burdened"), not "Hong Kong-listed" or "United"
         raw.len() > 4
             && raw.ends_with("ed")
@@ -145,7 +165,7 @@ impl<'a> Walker<'a> {
 
     /// The noun phrase starting at token `start` and running right: "state bailout", "collapse of
     /// Barings Bank", "China's sugar".
-    fn phrase_after(&self, start: usize) -> Option<usize> {
+    pub fn phrase_after(&self, start: usize) -> Option<usize> {
         let mut j = start;
         while j < self.tokens.len() && j - start < 7 {
             let Some(w) = self.word(j) else { break };

@@ -160,6 +160,22 @@ impl Sentence<'_, '_> {
                     change = walker.word(r.start - 2).and_then(change_of);
                 }
                 let mut name = walker.name(r.clone());
+                // "Thailand exported 18,367 tonnes", "China imported 7.73 mln tonnes of grain"
+                let verb_noun = (r.end..q_tok).find_map(|k| walker.word(k).and_then(noun_of_verb));
+                if let Some(noun) = verb_noun.filter(|n| !name.to_lowercase().contains(n)) {
+                    let goods = walker
+                        .is(q_tok + 1, &["of"])
+                        .then(|| walker.phrase_after(q_tok + 2).map(|end| (q_tok + 2, end)))
+                        .flatten()
+                        .filter(|(start, end)| end - start <= 3)
+                        .map(|(start, end)| walker.name(start..end))
+                        .unwrap_or_default();
+                    name = [name.as_str(), goods.as_str(), noun]
+                        .into_iter()
+                        .filter(|p| !p.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                }
                 if share && q.unit == "percent" {
                     name = format!("share of {name}");
                 }
@@ -448,6 +464,26 @@ impl Sentence<'_, '_> {
             metric = format!("{surface} {metric}");
         }
         metric
+    }
+}
+
+/// The noun a verb of trade or production names: "exported" → "exports".
+fn noun_of_verb(word: &str) -> Option<&'static str> {
+    match word {
+        "exported" | "export" | "exports" | "exporting" => Some("exports"),
+        "imported" | "import" | "imports" | "importing" => Some("imports"),
+        "produced" | "produce" | "produces" | "mined" => Some("output"),
+        "sold" | "sell" | "sells" => Some("sales"),
+        "spent" | "spend" | "spends" => Some("spending"),
+        "invested" | "invest" | "invests" => Some("investment"),
+        "borrowed" | "borrow" | "borrows" => Some("borrowing"),
+        "earned" | "earn" | "earns" => Some("earnings"),
+        "harvested" => Some("harvest"),
+        "consumed" | "consume" | "consumes" => Some("consumption"),
+        "shipped" | "ship" | "ships" => Some("shipments"),
+        "lent" | "lend" | "lends" => Some("lending"),
+        "bought" | "buy" | "buys" | "purchased" => Some("purchases"),
+        _ => None,
     }
 }
 

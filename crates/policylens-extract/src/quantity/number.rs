@@ -204,6 +204,15 @@ pub fn fraction_at(text: &str, start: usize) -> Option<Number> {
     let first = first.to_ascii_lowercase();
     if first == "half" {
         let before = text[..start].trim_end().to_ascii_lowercase();
+        // "the second half of this year", "the first half": a period, not a share
+        if [
+            "first", "second", "latter", "other", "the", "last", "next", "this",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w))
+        {
+            return None;
+        }
         let measured = followed_by_of(&text[first_end..])
             || [
                 " by", " than", " about", " nearly", " almost", " around", " some",
@@ -313,6 +322,7 @@ mod tests {
         );
         check(fraction_at, "half of", Some((50.0, "half")));
         check(fraction_at, "half the", None);
+        assert_eq!(fraction_at("in the second half of this year", 14), None);
         check(fraction_at, "a quarter earlier", None);
         check(fraction_at, "a thirdparty", None);
         assert_eq!(
