@@ -37,7 +37,10 @@ pub(crate) fn compute_name_word(ctx: &Ctx<'_>, i: usize) -> bool {
     }
     let word = t.text(ctx.text);
     if ctx.tax.name_stopwords.contains(word) {
-        return false;
+        // "Minister He Kang": a capitalised stop word mid-sentence that is also a surname
+        return !t.sentence_start
+            && ctx.tax.given_names.contains(word)
+            && ctx.tokens.get(i + 1).is_some_and(|n| n.cap && n.is_word());
     }
     // bare numbers and words starting with a digit are not names
     !word.starts_with(|c: char| c.is_ascii_digit())

@@ -123,7 +123,35 @@ pub(crate) fn gazetteer_cands(ctx: &Ctx<'_>, chunks: Vec<Chunk>, reg: &mut Regis
             let Some((first, last)) = token_range(ctx, hit.start, hit.end) else {
                 continue;
             };
-            if first < next || !gazetteer_hit_ok(ctx, c, first, last) {
+            if first < next {
+                continue;
+            }
+            if extends_to_keyword(ctx, c, first, last) {
+                // "Volkswagen AG": the longer name, known by the gazetteer entry
+                let whole = Chunk {
+                    first,
+                    last: c.last,
+                };
+                let org = reg.add_org(
+                    &ctx.chunk_text(whole),
+                    ctx.span(first, c.last),
+                    Some(hit.entry),
+                );
+                push_segment(
+                    ctx,
+                    &mut cands,
+                    next,
+                    first.saturating_sub(1).max(next),
+                    first > next,
+                );
+                cands.push(Cand {
+                    chunk: whole,
+                    tag: Tag::Org(org),
+                });
+                next = c.last + 1;
+                break;
+            }
+            if !gazetteer_hit_ok(ctx, c, first, last) {
                 continue;
             }
             push_segment(
@@ -189,17 +217,19 @@ fn gazetteer_hit_ok(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool 
     if first > c.first && ctx.tax.given_names.contains(ctx.word(first - 1)) {
         return false;
     }
+    // "Virgin Blue" is not Virgin: a one-word name running on into another name
+    if first == last
+        && last < c.last
+        && is_name_word(ctx, last + 1)
+        && !ctx.tax.org_keywords.contains(ctx.word(last + 1))
+    {
+        return false;
+    }
     // "People's Bank of China" holds "Bank of China"
     if first > c.first && ctx.tokens[first - 1].kind == Kind::Possessive {
         return false;
     }
-    if first == c.first
-        && last < c.last
-        && ctx.tax.org_keywords.contains(ctx.word(c.last))
-        && !(last + 1..c.last).any(|i| ctx.word_in(i, &["and", "&"]))
-    {
-        return false;
-    }
+
     if first == last && ctx.tokens[first].sentence_start && !ctx.tokens[first].all_caps {
         let word = ctx.word(first);
         let plain = word.chars().skip(1).all(char::is_lowercase);
@@ -209,6 +239,15 @@ fn gazetteer_hit_ok(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool 
         return !plain || elsewhere || ctx.word_in(last + 1, SUBJECT_VERBS);
     }
     true
+}
+
+/// Whether a gazetteer name opening chunk `c` runs on to a keyword ("China Life Insurance
+/// Company", "Volkswagen AG") without a coordination in between.
+fn extends_to_keyword(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool {
+    first == c.first
+        && last < c.last
+        && ctx.tax.org_keywords.contains(ctx.word(c.last))
+        && !(last + 1..c.last).any(|i| ctx.word_in(i, &["and", "&", "of"]))
 }
 
 /// Whether `first..=last` is a keyword-headed name of two or more words.

@@ -173,7 +173,7 @@ pub(crate) fn role_after(
         }
         if is_role_word(ctx, i) {
             last_role = Some(i);
-        } else if ctx.tokens[i].cap && !ctx.word_in(i, ROLE_MODIFIERS) {
+        } else if ctx.tokens[i].cap && !ctx.word_in(i, ROLE_MODIFIERS) && !ctx.is_place_at(i) {
             break;
         }
         i += 1;

@@ -101,11 +101,37 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Fact> {
             ctx,
             h.start..h.end,
             FactKind::Sector {
-                name: ctx.tax.topics.canonical[entry].clone(),
+                name: sector_name(ctx, &ctx.tax.topics.canonical[entry], &h),
             },
         ));
     }
     facts
+}
+
+/// The name to report: the canonical name when the text's words contain it ("steel industry"
+/// is steel, "fuel oil" is oil), else the words of the text ("chips", "power stations").
+fn sector_name(ctx: &Ctx<'_>, canonical: &str, h: &Hit) -> String {
+    let surface = crate::text::fold_whitespace(&ctx.text[h.start..h.end]);
+    let lower = surface.to_lowercase();
+    let contains = lower
+        .match_indices(&canonical.to_lowercase())
+        .any(|(i, m)| {
+            let before = lower[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let after = lower[i + m.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
+            before && after
+        });
+    let alias = ctx.tax.topics.pattern(h.pattern);
+    if contains || alias.chars().filter(|c| c.is_uppercase()).count() >= 2 {
+        canonical.to_string()
+    } else {
+        lower
+    }
 }
 
 /// A lower-case alias written with a capital ("Rice", "Shell") names something else, except at
