@@ -104,12 +104,12 @@ pub fn extract(
             .collect();
         let recent = carry.filter(|(_, s)| si - s <= 2).map(|(p, _)| p);
         let first_fixed = periods.iter().find_map(|p| match p.when {
-            When::Fixed(x) if p.role != Role::Base => Some(x),
+            When::Fixed(x) if p.role == Role::Point => Some(x),
             _ => None,
         });
         let resolved: Vec<Option<Period>> = periods
             .iter()
-            .map(|p| resolve(p.when, anchor, recent.or(first_fixed)))
+            .map(|p| resolve(p.when, anchor, recent, first_fixed))
             .collect();
         if !in_sentence.is_empty() {
             let ctx = Sentence {
@@ -158,15 +158,26 @@ pub fn extract(
 
 /// Resolves a period expression: against the document date, or without one against a year the
 /// text states nearby ("last year" after "in 2004" is that year, as a reader takes it).
-fn resolve(when: When, anchor: Option<Anchor>, text_year: Option<Period>) -> Option<Period> {
+///
+/// "Last year" leans only on earlier sentences: in "grew 1.6% last year after shrinking in
+/// 2003" the year of the same sentence is the one it is contrasted with. A bare month or
+/// quarter may take the year its own sentence states ("in December, after 2004 as a whole").
+fn resolve(
+    when: When,
+    anchor: Option<Anchor>,
+    recent: Option<Period>,
+    same_sentence: Option<Period>,
+) -> Option<Period> {
     if anchor.is_some() || !when.is_relative() {
         return when.resolve(anchor);
     }
-    let year = text_year?.year();
     match when {
-        When::Year(offset) if offset <= 0 => Some(Period::Year(year)),
+        When::Year(offset) if offset <= 0 => Some(Period::Year(recent?.year())),
         When::Year(_) | When::Month(_) => None,
-        _ => when.resolve(Some(Anchor { year, month: None })),
+        _ => {
+            let year = recent.or(same_sentence)?.year();
+            when.resolve(Some(Anchor { year, month: None }))
+        }
     }
 }
 

@@ -410,14 +410,15 @@ impl Sentence<'_, '_> {
         }
         let Some(k) = explicit else { return "observed" };
 
-        if self.periods[k].role == Role::By {
+        let clause = self.clause(&self.quantities[s.mention]);
+        let past = status::tense(&self.doc.text[clause.clone()]) == Tense::Past;
+        if self.periods[k].role == Role::By && !past {
             return "projected";
         }
         // a period still running at the document date, told without a past verb
         if let Some(anchor) = self.anchor {
             let now = (anchor.year, anchor.month.unwrap_or(12));
-            let clause = self.clause(&self.quantities[s.mention]);
-            if period.last_month() > now && status::tense(&self.doc.text[clause]) != Tense::Past {
+            if period.last_month() > now && !past {
                 return "projected";
             }
         }
@@ -432,6 +433,7 @@ impl Sentence<'_, '_> {
                 .split_whitespace()
                 .skip(1)
                 .filter(|w| w.chars().all(|c| c.is_ascii_lowercase()))
+                .filter(|w| !matches!(*w, "million" | "billion" | "mln" | "bn" | "thousand"))
                 .collect();
             let noun = counted.join(" ");
             if !noun.is_empty() && !metric.to_lowercase().contains(&noun) {

@@ -30,7 +30,7 @@ pub fn status(clause: &str) -> Option<&'static str> {
 
 static PAST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i-u)\b(?:was|were|had|rose|fell|grew|totalled|totaled|reached|hit|stood|amounted|increased|decreased|declined|dropped|jumped|surged|climbed|narrowed|widened|gained|lost|slumped|soared|reported|posted|recorded|earned|went|shared|produced|exported|imported|accounted|risen|fallen|grown|expanded|shrank|plunged|tumbled|eased|topped|cut|raised)\b",
+        r"(?i-u)\b(?:was|were|had|rose|fell|grew|totalled|totaled|reached|hit|stood|amounted|increased|decreased|declined|dropped|jumped|surged|climbed|narrowed|widened|gained|lost|slumped|soared|reported|posted|recorded|earned|went|shared|produced|exported|imported|accounted|risen|fallen|grown|expanded|shrank|plunged|tumbled|eased|topped|cut|raised|saw|made|took|had|won|paid)\b",
     )
     .expect("past cues compile")
 });

@@ -42,6 +42,7 @@ static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
         | (?P<qtr>\b(?:the\s+)?(?P<qn>first|second|third|fourth|final|1st|2nd|3rd|4th)\s+quarter
             (?:\s+of\s+(?:(?P<qy>(?:19|20)\d\d)\b|(?P<qrel>this|last|next|the\s+previous)\s+year))?)
         | (?P<qcode>\b(?:Q(?P<qc>[1-4])[\s-]*(?P<qcy>(?:19|20)\d\d)|(?P<qcy2>(?:19|20)\d\d)[\s-]*Q(?P<qc2>[1-4]))\b)
+        | (?P<mspan>\b(?P<ma>{MONTH})(?:\s*-\s*to\s*-\s*|\s+to\s+|\s*-\s*|\s*–\s*)(?P<mb>{MONTH})\b(?:\s+(?P<msy>(?:19|20)\d\d)\b)?)
         | (?P<month>\b(?:(?P<medge>end|mid|late|early)[\s-]+)?(?P<mname>{MONTH})\b\.?
             (?:\s+(?P<mday>\d{{1,2}})\b,?)?(?:\s+(?P<my>(?:19|20)\d\d)\b)?)
         | (?P<rel>\b(?P<rw>last|this|next|the\s+previous|the\s+past|the\s+current)\s+(?P<ru>year|month)\b)
@@ -160,6 +161,13 @@ fn read(caps: &Captures<'_>) -> Option<When> {
         let q = num("qc").or_else(|| num("qc2"))? as u8;
         let y = num("qcy").or_else(|| num("qcy2"))?;
         return Some(When::Fixed(Period::Quarter(y, q)));
+    }
+    if caps.name("mspan").is_some() {
+        // "October-to-December": a run of months in one year; "September-April" crosses a
+        // year (a crop season) and names no period of its own
+        let a = month_number(caps.name("ma")?.as_str())?;
+        let b = month_number(caps.name("mb")?.as_str())?;
+        return (a < b).then(|| When::MonthsTo(b - a + 1, b, num("msy")));
     }
     if caps.name("month").is_some() {
         let m = month_number(caps.name("mname")?.as_str())?;
@@ -328,6 +336,8 @@ mod tests {
         check("in the three months to September 2004", &["2004-Q3:Point"]);
         check("in the six months to June", &["1986-01/1986-06:Point"]);
         check("in the year to March 2005", &["?:Point"]);
+        check("in the October-to-December quarter", &["1986-Q4:Point"]);
+        check("in January-February 1987", &["1987-01/1987-02:Point"]);
         check("up 5% compared with 2003", &["2003:Base"]);
     }
 }

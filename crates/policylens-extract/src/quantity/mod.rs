@@ -312,8 +312,18 @@ fn inherit_units(doc: &Doc<'_>, mentions: &mut [Mention]) {
         }
         let sentence = doc.sentence_of(start);
         let magnitude = mentions[i].magnitude;
+        let value = match mentions[i].value {
+            Value::Single(v) | Value::Range([_, v]) => v,
+        };
+        let after_to = before.trim_end().to_ascii_lowercase().ends_with(" to");
         let fits = |m: &Mention| {
-            !m.unit.is_empty() && !m.inherited_unit && m.magnitude == magnitude && !m.conversion
+            let percent_ok =
+                m.unit != "percent" || (value <= 100.0 && !(after_to && !m.direction.is_empty()));
+            !m.unit.is_empty()
+                && !m.inherited_unit
+                && m.magnitude == magnitude
+                && !m.conversion
+                && percent_ok
         };
         let in_sentence = |m: &Mention| sentence.contains(&m.span.start);
         let found = mentions[..i]

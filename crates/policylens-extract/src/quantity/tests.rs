@@ -152,6 +152,18 @@ fn hard_wrapped_wire_copy() {
 }
 
 #[test]
+fn levels_after_growth_keep_no_percent() {
+    check(
+        "expects its sales to grow 16% to 250,000 in 2005",
+        &["16 percent exact up", "250000 exact"],
+    );
+    check(
+        "rose to 23.5 pct from 15",
+        &["23.5 percent exact", "15 percent exact"],
+    );
+}
+
+#[test]
 fn units_carry_to_siblings() {
     check(
         "the group's loans totalled 620 mln Hong Kong dlrs. Deposits rose to 680 mln dlrs from 550 mln.",
