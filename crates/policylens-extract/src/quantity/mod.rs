@@ -317,8 +317,10 @@ fn inherit_units(doc: &Doc<'_>, mentions: &mut [Mention]) {
         };
         let after_to = before.trim_end().to_ascii_lowercase().ends_with(" to");
         let fits = |m: &Mention| {
+            // a percentage carries over only to a share ("rose to 23.5 pct from 15"), not to a
+            // level after a growth rate ("grow 16% to 250,000")
             let percent_ok =
-                m.unit != "percent" || (value <= 100.0 && !(after_to && !m.direction.is_empty()));
+                m.unit != "percent" || (value <= 100.0 && (m.direction.is_empty() || !after_to));
             !m.unit.is_empty()
                 && !m.inherited_unit
                 && m.magnitude == magnitude
