@@ -321,9 +321,13 @@ impl<'a> Walker<'a> {
             break;
         }
         match self.phrase_before(j) {
+            // "GlaxoSmithKline saw its profits fall 9%": the owner of "its"
             Some(start) => Found::Phrase {
                 tokens: start..j,
-                owner: None,
+                owner: self
+                    .is(start.saturating_sub(1), &["its", "their"])
+                    .then(|| self.owner_before(start))
+                    .flatten(),
                 share: false,
             },
             None => match self.quantity_behind(j) {

@@ -227,18 +227,19 @@ impl Sentence<'_, '_> {
             })
             .map(|(r, p)| (String::new(), *p, r.start))
             .or_else(|| {
-                places
-                    .iter()
-                    .rev()
-                    .find(|(p, _)| p.end <= q.span.start)
-                    .or_else(|| places.iter().find(|(p, _)| p.start >= q.span.end))
-                    .map(|(r, p)| {
-                        (
-                            text[r.clone()].trim_end_matches("'s").to_string(),
-                            *p,
-                            r.start,
-                        )
-                    })
+                // a place before the figure also names the metric ("US imports"); one after
+                // it only gives the jurisdiction
+                let before = places.iter().rev().find(|(p, _)| p.end <= q.span.start);
+                let after = places.iter().find(|(p, _)| p.start >= q.span.end);
+                match (before, after) {
+                    (Some((r, p)), _) => Some((
+                        text[r.clone()].trim_end_matches("'s").to_string(),
+                        *p,
+                        r.start,
+                    )),
+                    (None, Some((r, p))) => Some((String::new(), *p, r.start)),
+                    (None, None) => None,
+                }
             })
             .map(|(surface, p, _)| (surface, p));
         Statement {

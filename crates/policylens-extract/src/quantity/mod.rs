@@ -61,7 +61,7 @@ static BETWEEN_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i-u)\bbetween\s+$").expect("between pattern compiles"));
 
 static SIBLING_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i-u)\b(?:from|to|against|versus|and|or|with|than)\s+(?:only\s+|a\s+record\s+)?$")
+    Regex::new(r"(?i-u)\b(?:from|to|against|versus|and|or|with|than|at|of|was|were|totalled|totaled|reached)\s+(?:only\s+|just\s+|a\s+record\s+|a\s+budgeted\s+)?$")
         .expect("sibling pattern compiles")
 });
 
@@ -307,7 +307,7 @@ fn inherit_units(doc: &Doc<'_>, mentions: &mut [Mention]) {
         }
         let before = &text[floor_char_boundary(text, start.saturating_sub(30))..start];
         let linked = SIBLING_LINK.is_match(before);
-        if !mentions[i].magnitude && !linked {
+        if !linked {
             continue;
         }
         let sentence = doc.sentence_of(start);
@@ -332,7 +332,13 @@ fn inherit_units(doc: &Doc<'_>, mentions: &mut [Mention]) {
             .iter()
             .rev()
             .find(|m| in_sentence(m) && fits(m))
-            .or_else(|| mentions[i + 1..].iter().find(|m| in_sentence(m) && fits(m)))
+            .or_else(|| {
+                // "grew 8% to 4.7 million": a "to" figure pairs with the one before it only
+                if after_to {
+                    return None;
+                }
+                mentions[i + 1..].iter().find(|m| in_sentence(m) && fits(m))
+            })
             .or_else(|| {
                 // an elided "mln" figure may lean on the previous sentence
                 let previous = doc.sentence_of(sentence.start.saturating_sub(1));
