@@ -405,6 +405,8 @@ pub const CHAIN: &[&str] = &[
     "above",
     "below",
     "beyond",
+    "saw",
+    "sees",
 ];
 
 /// Heads of phrases that only restate a level ("an all-time high of", "the 1986 level of").

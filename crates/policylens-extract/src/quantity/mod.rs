@@ -341,6 +341,9 @@ fn inherit_units(doc: &Doc<'_>, mentions: &mut [Mention]) {
             })
             .or_else(|| {
                 // an elided "mln" figure may lean on the previous sentence
+                if after_to {
+                    return None;
+                }
                 let previous = doc.sentence_of(sentence.start.saturating_sub(1));
                 mentions[..i]
                     .iter()
