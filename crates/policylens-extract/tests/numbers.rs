@@ -148,6 +148,21 @@ fn relative_periods_follow_the_document_date() {
 }
 
 #[test]
+fn parallel_base_values_share_their_period() {
+    check(
+        "Tian put 1986 state income at 226.03 billion yuan, up from 186.6 billion in 1985, \
+         and 1986 spending at 233.08 billion, up from 184.5 billion.",
+        Some("1987-06-16"),
+        &[
+            "state income | 226030000000 CNY exact 1986 observed",
+            "state income | 186600000000 CNY exact 1985 observed",
+            "spending | 233080000000 CNY exact 1986 observed",
+            "spending | 184500000000 CNY exact 1985 observed",
+        ],
+    );
+}
+
+#[test]
 fn verbs_of_trade_name_their_metric() {
     check(
         "Thailand exported 18,367 tonnes in 1986, up from 17,359 in 1985.",

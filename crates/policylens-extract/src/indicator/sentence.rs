@@ -95,7 +95,7 @@ impl Sentence<'_, '_> {
             if !eligible(q) || s.base.is_empty() {
                 continue;
             }
-            if s.from && s.adjacent.is_none() {
+            if s.from && self.base_period(s, &statements).is_none() {
                 continue;
             }
             let chosen = self.period_of(s, &statements, &tokens, &walker);
@@ -302,7 +302,7 @@ impl Sentence<'_, '_> {
         walker: &Walker<'_>,
     ) -> Option<usize> {
         if s.adjacent.is_some() || s.from {
-            return s.adjacent;
+            return self.base_period(s, all);
         }
         let q = &self.quantities[s.mention];
         if let Some(k) = self.near_following(q, tokens, walker) {
@@ -326,6 +326,20 @@ impl Sentence<'_, '_> {
         }
         all.iter()
             .find(|o| o.key == s.key && o.mention != s.mention && !o.from && o.adjacent.is_some())
+            .and_then(|o| o.adjacent)
+    }
+
+    /// The period of a base value: its own, else that of the base value before it in the
+    /// sentence ("income ... up from 186.6 billion in 1985, and spending ... up from 184.5
+    /// billion": the parallel base is dated alike).
+    fn base_period(&self, s: &Statement, all: &[Statement]) -> Option<usize> {
+        if s.adjacent.is_some() {
+            return s.adjacent;
+        }
+        all.iter()
+            .take_while(|o| o.mention != s.mention)
+            .filter(|o| o.from)
+            .last()
             .and_then(|o| o.adjacent)
     }
 
