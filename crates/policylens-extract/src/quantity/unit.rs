@@ -198,6 +198,9 @@ pub fn magnitude_at(text: &str, start: usize) -> Option<(f64, usize)> {
         "billion" | "bn" | "bln" => 1e9,
         "million" | "mln" | "mn" => 1e6,
         "thousand" => 1e3,
+        // South Asian groupings: "Rs 500 crore", "12 lakh"
+        "crore" | "crores" => 1e7,
+        "lakh" | "lakhs" => 1e5,
         "m" if glued => 1e6,
         "k" if glued => 1e3,
         _ => return None,
@@ -222,6 +225,8 @@ pub fn currency_before(text: &str, start: usize) -> Option<(&'static str, usize)
         ("¥", "JPY"),
         ("Rmb", "CNY"),
         ("RMB", "CNY"),
+        ("Rs.", "INR"),
+        ("Rs", "INR"),
     ];
     let before = text[..start].trim_end_matches(' ');
     for (sign, code) in SIGNS {
@@ -286,6 +291,7 @@ mod tests {
         check(" m", None);
         check(" trillion", Some(1e12));
         check(" million", Some(1e6));
+        check(" crore", Some(1e7));
         check("mph", None);
         check(" men", None);
     }
