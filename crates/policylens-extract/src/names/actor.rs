@@ -204,8 +204,11 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
         let mut role = String::new();
         let mut org = None;
         let mut found = false;
+        // a lone word after a lower-case title may be a company ("market analyst Datamonitor");
+        // after a capitalised one it is a surname ("President Bush")
+        let lone = c.len() == 1 && !ctx.tax.given_names.contains(ctx.word(c.first));
         if let Some(b) = before {
-            if let Some((r, _)) = role_before(ctx, b) {
+            if let Some((r, _)) = role_before(ctx, b).filter(|_| !lone || ctx.tokens[b].cap) {
                 role = r;
                 found = true;
             } else if ctx.word(b) == "," && b >= 1 {
@@ -220,7 +223,14 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
                 found = true;
             }
         }
-        if !found && ctx.word(c.last + 1) == "," {
+        // "He Kang, Minister of ...": a surname that is also a sentence-opening stop word
+        let surname_before = before.is_some_and(|b| {
+            ctx.tokens[b].cap
+                && ctx.tokens[b].is_word()
+                && ctx.tax.given_names.contains(ctx.word(b))
+                && ctx.tax.name_stopwords.contains(ctx.word(b))
+        });
+        if !found && (c.len() >= 2 || surname_before) && ctx.word(c.last + 1) == "," {
             // "He Kang, Minister of ..." — a given name that is also a stop word
             if let Some((r, o)) = role_after(ctx, cands, c.last + 2) {
                 role = r;
@@ -240,12 +250,7 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
         if !found {
             continue;
         }
-        if let Some(b) = before
-            && ctx.tokens[b].cap
-            && ctx.tokens[b].is_word()
-            && ctx.tax.given_names.contains(ctx.word(b))
-            && ctx.tax.name_stopwords.contains(ctx.word(b))
-        {
+        if surname_before && let Some(b) = before {
             c.first = b;
         }
         let org = match org {

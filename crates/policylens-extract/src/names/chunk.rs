@@ -20,7 +20,7 @@ impl Chunk {
 /// Lower-case words that may join capitalised words inside one name.
 const CONNECTORS: &[&str] = &[
     "of", "for", "and", "&", "de", "du", "des", "der", "den", "van", "von", "la", "le", "y", "al",
-    "bin", "on",
+    "bin", "on", "di", "da", "dos", "do",
 ];
 
 /// Whether token `i` can be part of a name: a capitalised word outside a headline, not a
@@ -97,6 +97,12 @@ fn connector_end(ctx: &Ctx<'_>, j: usize) -> Option<usize> {
         return None;
     }
     let mut next = j + 1;
+    // "van der Vijver", "de la Rua"
+    if matches!(word, "van" | "von" | "de")
+        && matches!(ctx.word(next), "der" | "den" | "de" | "la" | "los")
+    {
+        next += 1;
+    }
     if matches!(word, "of" | "for" | "on")
         && next < ctx.tokens.len()
         && ctx.tokens[next].text(ctx.text) == "the"

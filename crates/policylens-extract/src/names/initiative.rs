@@ -31,12 +31,9 @@ const HEADS: &[&str] = &[
 const NOUNS: &[&str] = &[
     "initiative",
     "plan",
-    "programme",
-    "program",
     "strategy",
     "campaign",
     "scheme",
-    "drive",
     "blueprint",
     "slogan",
 ];
@@ -70,7 +67,9 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
             continue;
         }
         let headed = c.len() >= 2 && HEADS.contains(&ctx.word(c.last));
-        let before_noun = ctx.word_in(c.last + 1, NOUNS) && !ctx.tokens[c.last + 1].cap;
+        let lone_opener = c.len() == 1 && ctx.tokens[c.first].sentence_start;
+        let before_noun =
+            !lone_opener && ctx.word_in(c.last + 1, NOUNS) && !ctx.tokens[c.last + 1].cap;
         if headed || before_noun {
             found.push((ctx.span(c.first, c.last), ctx.chunk_text(c)));
         }

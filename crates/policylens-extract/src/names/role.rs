@@ -179,6 +179,10 @@ pub(crate) fn role_after(
         i += 1;
     }
     let r = last_role?;
+    // "in California, company spokesman Gus Whitcomb said": the title introduces the next name
+    if ctx.tokens.get(r + 1).is_some_and(|t| t.cap && t.is_word()) && ctx.word(r + 1) != "of" {
+        return None;
+    }
     let mut role = crate::text::fold_whitespace(&ctx.text[ctx.span(start, r)]);
     let mut org = None;
     // "Vice Minister of Finance" is one chunk: its words after "of" complete the title
