@@ -236,10 +236,44 @@ fn resolve_mentions(ctx: &Ctx<'_>, cands: &mut [Cand], registry: &mut Registry) 
     }
 }
 
-/// Whether the document is a Reuters story (its own publisher is then Reuters, else the BBC).
+/// Whether the document is a Reuters story (its own publisher is then Reuters, else the BBC):
+/// a "REUTER" sign-off, or a wire dateline opening a paragraph ("PEKING, March 25 - ").
 fn publisher_is_reuters(text: &str) -> bool {
     let tail = text.trim_end();
-    tail.ends_with("REUTER") || tail.ends_with("Reuter") || tail.ends_with("REUTERS")
+    if tail.ends_with("REUTER") || tail.ends_with("Reuter") || tail.ends_with("REUTERS") {
+        return true;
+    }
+    text.lines().take(6).any(is_dateline)
+}
+
+/// "PEKING, March 25 - ...", "SAN MATEO, Calif., March 11 - ...".
+fn is_dateline(line: &str) -> bool {
+    let Some(dash) = line.find(" - ") else {
+        return false;
+    };
+    let head = line[..dash].trim();
+    let Some((place, date)) = head.rsplit_once(", ") else {
+        return false;
+    };
+    let city = place.split(',').next().unwrap_or("");
+    let city_caps = city.len() >= 3
+        && city
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c == ' ' || c == '.' || c == '-');
+    let mut parts = date.split_whitespace();
+    let month = parts.next().unwrap_or("").trim_end_matches('.');
+    let day = parts.next().unwrap_or("");
+    const MONTHS: &[&str] = &[
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+        "January", "February", "March", "April", "June", "July", "August", "September", "October",
+        "November", "December",
+    ];
+    city_caps
+        && MONTHS.contains(&month)
+        && !day.is_empty()
+        && day.len() <= 2
+        && day.chars().all(|c| c.is_ascii_digit())
+        && parts.next().is_none()
 }
 
 fn is_publisher(name: &str, reuters: bool) -> bool {
@@ -275,6 +309,20 @@ fn emit(ctx: &Ctx<'_>, registry: &Registry, facts: &mut Vec<Fact>) {
                 name: o.name.clone(),
             },
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_datelines_mark_reuters_stories() {
+        assert!(publisher_is_reuters("HEADLINE\n\nPEKING, March 25 - China's bank grew."));
+        assert!(publisher_is_reuters("SAN MATEO, Calif., March 11 - Visa said."));
+        assert!(publisher_is_reuters("It grew.\n REUTER\n"));
+        assert!(!publisher_is_reuters("US trade gap hits record\n\nThe gap - a record - grew."));
+        assert!(!publisher_is_reuters("Mr Smith, March 11 - no."));
     }
 }
 

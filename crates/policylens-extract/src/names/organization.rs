@@ -222,6 +222,7 @@ fn gazetteer_hit_ok(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool 
         && last < c.last
         && is_name_word(ctx, last + 1)
         && !ctx.tax.org_keywords.contains(ctx.word(last + 1))
+        && !ctx.tax.given_names.contains(ctx.word(last + 1))
     {
         return false;
     }
