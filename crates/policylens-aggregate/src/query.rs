@@ -1,7 +1,6 @@
 //! Query handlers: a prost-encoded request for a method in, a prost-encoded response or a
 //! [`QueryError`] out, answered from the in-memory state (document bodies from the store).
 
-use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound::{Excluded, Unbounded};
@@ -212,54 +211,76 @@ pub fn list_facts(
             page.push(row.fact.clone());
             last_key = Some(key.clone());
         }
+    } else if let Some(docs) = candidate_docs(doc_id, &entity, &entity_ids, state) {
+        // a document or an entity: only the facts of the documents that can match, sorted on
+        // borrowed fields (the same order as the index keys)
+        let mut rows: Vec<&facts::FactRow> = docs
+            .iter()
+            .flat_map(|doc| state.facts.doc_rows(doc))
+            .map(|row| row.as_ref())
+            .filter(|row| matches(row))
+            .collect();
+        match order {
+            FactOrder::Newest => rows.sort_by(|a, b| {
+                (Reverse(a.date_ms), &a.doc_id, a.position).cmp(&(
+                    Reverse(b.date_ms),
+                    &b.doc_id,
+                    b.position,
+                ))
+            }),
+            FactOrder::Period => rows.sort_by(|a, b| {
+                (&a.period_key, &a.doc_id, a.position).cmp(&(&b.period_key, &b.doc_id, b.position))
+            }),
+            FactOrder::Document | FactOrder::Unspecified => {
+                rows.sort_by(|a, b| (&a.doc_id, a.position).cmp(&(&b.doc_id, b.position)))
+            }
+        }
+        total = rows.len();
+        let start = match &after {
+            Some(a) => rows.partition_point(|row| row.key(order) <= *a),
+            None => 0,
+        };
+        let end = (start + size).min(rows.len());
+        page.extend(rows[start..end].iter().map(|row| row.fact.clone()));
+        more = end < rows.len();
+        last_key = rows[start..end].last().map(|row| row.key(order));
     } else {
-        let all: Box<dyn Iterator<Item = (Cow<'_, SortKey>, &facts::FactRow)>> =
-            match candidate_docs(doc_id, &entity, &entity_ids, state) {
-                // a document or an entity: only the facts of the documents that can match
-                Some(docs) => {
-                    let mut rows: Vec<(Cow<'_, SortKey>, &facts::FactRow)> = docs
-                        .iter()
-                        .flat_map(|doc| state.facts.doc_rows(doc))
-                        .map(|row| (Cow::Owned(row.key(order)), row.as_ref()))
-                        .collect();
-                    rows.sort_by(|a, b| a.0.cmp(&b.0));
-                    Box::new(rows.into_iter())
-                }
+        let all: Box<dyn Iterator<Item = (&SortKey, &facts::FactRow)>> =
+            if order == FactOrder::Period && (from.is_some() || to.is_some()) {
                 // period order with a period range: the range of the period index
-                None if order == FactOrder::Period && (from.is_some() || to.is_some()) => {
-                    let low = (from.clone().unwrap_or_default(), String::new(), 0);
-                    let high = (
-                        to.clone().unwrap_or_else(|| facts::NO_PERIOD.to_string()),
-                        String::new(),
-                        0,
-                    );
-                    Box::new(
-                        state
-                            .facts
-                            .ordered(order)
-                            .range(low..high)
-                            .map(|(k, r)| (Cow::Borrowed(k), r.as_ref())),
-                    )
-                }
-                None => Box::new(
+                let low = (from.clone().unwrap_or_default(), String::new(), 0);
+                let high = (
+                    to.clone().unwrap_or_else(|| facts::NO_PERIOD.to_string()),
+                    String::new(),
+                    0,
+                );
+                Box::new(
+                    state
+                        .facts
+                        .ordered(order)
+                        .range(low..high)
+                        .map(|(k, r)| (k, r.as_ref())),
+                )
+            } else {
+                Box::new(
                     state
                         .facts
                         .ordered(order)
                         .iter()
-                        .map(|(k, r)| (Cow::Borrowed(k), r.as_ref())),
-                ),
+                        .map(|(k, r)| (k, r.as_ref())),
+                )
             };
         for (key, row) in all {
             if !matches(row) {
                 continue;
             }
             total += 1;
-            if after.as_ref().is_some_and(|a| *key <= *a) {
+            if after.as_ref().is_some_and(|a| key <= a) {
                 continue;
             }
             if page.len() < size {
                 page.push(row.fact.clone());
-                last_key = Some(key.into_owned());
+                last_key = Some(key.clone());
             } else {
                 more = true;
             }
