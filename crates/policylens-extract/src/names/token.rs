@@ -49,6 +49,10 @@ pub fn tokenize(doc: &Doc<'_>) -> Vec<Token> {
     let mut sentence_has_word = false;
     let mut i = 0usize;
     while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
         let ch = char_at(text, i);
         let len = ch.len_utf8();
         if ch.is_whitespace() {
@@ -111,11 +115,24 @@ fn char_at(text: &str, i: usize) -> char {
 /// a `.` between letters of a dotted acronym or digits of a decimal; a dotted acronym keeps its
 /// final period ("U.S.").
 fn word_end(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
     let mut i = start;
     let mut end = start;
     let mut prev = ' ';
     let mut dotted = false;
-    while i < text.len() {
+    while i < bytes.len() {
+        // fast path: a run of ASCII letters and digits
+        let run = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i > run {
+            end = i;
+            prev = bytes[i - 1] as char;
+            if i == bytes.len() {
+                break;
+            }
+        }
         let ch = char_at(text, i);
         let len = ch.len_utf8();
         if ch.is_alphanumeric() {
@@ -169,7 +186,10 @@ fn split_possessive(text: &str, start: usize, end: usize) -> (usize, bool) {
 /// Capitalised: upper-case first letter; a hyphenated word only when its last part is too
 /// ("Anheuser-Busch", not "China-published").
 pub fn is_capitalised(word: &str) -> bool {
-    let first_upper = word.chars().next().is_some_and(char::is_uppercase);
+    let first_upper = match word.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+        _ => word.chars().next().is_some_and(char::is_uppercase),
+    };
     if !first_upper {
         return false;
     }
