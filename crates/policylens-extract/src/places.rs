@@ -1,7 +1,7 @@
 //! Places (countries, regions, provinces, cities, demonyms) and their canonical names, read from
 //! `data/places.txt`; used for jurisdictions and to keep places out of organisations.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -10,7 +10,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 const PLACES: &str = include_str!("../data/places.txt");
 
 struct Gazetteer {
-    canonical: BTreeMap<&'static str, &'static str>,
+    /// Alias → canonical name; hashed, as it is only looked up, never iterated.
+    canonical: HashMap<&'static str, &'static str>,
     aliases: Vec<&'static str>,
     matcher: AhoCorasick,
 }
@@ -29,7 +30,9 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
             canonical.entry(alias).or_insert(first);
         }
     }
+    // aliases in a fixed (sorted) order, so pattern ids are stable
     let aliases: Vec<&'static str> = canonical.keys().copied().collect();
+    let canonical: HashMap<&'static str, &'static str> = canonical.into_iter().collect();
     let matcher = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
         .kind(Some(AhoCorasickKind::DFA))

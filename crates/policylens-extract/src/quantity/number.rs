@@ -122,16 +122,45 @@ pub fn candidates(text: &str) -> Vec<(usize, usize, bool)> {
 }
 
 fn is_starter(word: &str) -> bool {
-    if !matches!(
-        word.as_bytes()[0] | 0x20,
-        b'a' | b'e' | b'f' | b'h' | b'n' | b's' | b't' | b'o'
-    ) {
+    let bytes = word.as_bytes();
+    if bytes.len() > 9 {
         return false;
     }
-    word.eq_ignore_ascii_case("a")
-        || word.eq_ignore_ascii_case("half")
-        || UNITS[1..].iter().any(|w| word.eq_ignore_ascii_case(w))
-        || TENS.iter().any(|w| word.eq_ignore_ascii_case(w))
+    let mut lower = [0u8; 9];
+    for (slot, b) in lower.iter_mut().zip(bytes) {
+        *slot = b.to_ascii_lowercase();
+    }
+    matches!(
+        &lower[..bytes.len()],
+        b"a" | b"half"
+            | b"one"
+            | b"two"
+            | b"three"
+            | b"four"
+            | b"five"
+            | b"six"
+            | b"seven"
+            | b"eight"
+            | b"nine"
+            | b"ten"
+            | b"eleven"
+            | b"twelve"
+            | b"thirteen"
+            | b"fourteen"
+            | b"fifteen"
+            | b"sixteen"
+            | b"seventeen"
+            | b"eighteen"
+            | b"nineteen"
+            | b"twenty"
+            | b"thirty"
+            | b"forty"
+            | b"fifty"
+            | b"sixty"
+            | b"seventy"
+            | b"eighty"
+            | b"ninety"
+    )
 }
 
 fn word_at(text: &str, start: usize) -> (&str, usize) {
