@@ -247,6 +247,13 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
                     ctx.word(b) == "to" && b >= 1 && ctx.word(b - 1) == "according"
                 });
         }
+        // "owned by Richard Branson": a given name and a surname, anywhere
+        if !found && c.len() <= 3 && c.len() >= 2 && ctx.tax.given_names.contains(ctx.word(c.first))
+        {
+            found = ctx.word(c.first).len() > 2
+                && !ctx.tokens[c.first].sentence_start
+                && (c.first..=c.last).all(|i| ctx.tokens[i].is_word());
+        }
         if !found {
             continue;
         }

@@ -264,9 +264,30 @@ fn is_dateline(line: &str) -> bool {
     let month = parts.next().unwrap_or("").trim_end_matches('.');
     let day = parts.next().unwrap_or("");
     const MONTHS: &[&str] = &[
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
-        "January", "February", "March", "April", "June", "July", "August", "September", "October",
-        "November", "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "May",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "January",
+        "February",
+        "March",
+        "April",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     city_caps
         && MONTHS.contains(&month)
@@ -318,10 +339,16 @@ mod tests {
 
     #[test]
     fn wire_datelines_mark_reuters_stories() {
-        assert!(publisher_is_reuters("HEADLINE\n\nPEKING, March 25 - China's bank grew."));
-        assert!(publisher_is_reuters("SAN MATEO, Calif., March 11 - Visa said."));
+        assert!(publisher_is_reuters(
+            "HEADLINE\n\nPEKING, March 25 - China's bank grew."
+        ));
+        assert!(publisher_is_reuters(
+            "SAN MATEO, Calif., March 11 - Visa said."
+        ));
         assert!(publisher_is_reuters("It grew.\n REUTER\n"));
-        assert!(!publisher_is_reuters("US trade gap hits record\n\nThe gap - a record - grew."));
+        assert!(!publisher_is_reuters(
+            "US trade gap hits record\n\nThe gap - a record - grew."
+        ));
         assert!(!publisher_is_reuters("Mr Smith, March 11 - no."));
     }
 }

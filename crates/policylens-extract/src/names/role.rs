@@ -162,8 +162,20 @@ pub(crate) fn role_after(
     cands: &[Cand],
     mut i: usize,
 ) -> Option<(String, Option<Chunk>)> {
-    if ctx.word_in(i, &["a", "an", "the", "its", "their"]) {
+    // "45, chief executive": an age
+    if ctx.word(i).chars().all(|c| c.is_ascii_digit()) && ctx.word(i + 1) == "," {
+        i += 2;
+    }
+    if ctx.word_in(i, &["a", "an", "the", "its", "their", "his", "her"]) {
         i += 1;
+    }
+    // "the firm's chief executive", "China's premier"
+    if ctx
+        .tokens
+        .get(i + 1)
+        .is_some_and(|t| t.kind == super::token::Kind::Possessive)
+    {
+        i += 2;
     }
     let start = i;
     let mut last_role = None;
