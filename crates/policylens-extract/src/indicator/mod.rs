@@ -51,7 +51,9 @@ static FROM_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i-u)[,;:]|\b(?:which|but|while|whereas)\b").expect("clause pattern compiles")
+    // a comma inside a number ("70,000") does not end a clause
+    Regex::new(r"(?i-u)[,;:](?:\s|$)|\b(?:which|but|while|whereas)\b")
+        .expect("clause pattern compiles")
 });
 
 const GROWTH_WORDS: &[&str] = &[
