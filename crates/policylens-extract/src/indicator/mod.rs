@@ -201,6 +201,7 @@ fn main_place(text: &str) -> Option<&'static str> {
 }
 
 mod sentence;
+mod timing;
 use sentence::Sentence;
 
 /// Builds the indicator fact(s) of one figure: a range gives its two bounds.
