@@ -136,8 +136,10 @@ fn figure_at(text: &str, start: usize, word: bool, check: bool) -> Option<Figure
         len: 4,
     } = num.kind
     {
-        fig.year_like =
-            (1800.0..=2100.0).contains(&num.value) && fig.unit.is_empty() && !fig.magnitude;
+        // "in 2004", "2003's", "the 2005 model years": a year, not an amount
+        fig.year_like = (1800.0..=2100.0).contains(&num.value)
+            && (fig.unit.is_empty() || fig.unit == "years")
+            && !fig.magnitude;
     }
     if word && fig.unit.is_empty() && !fig.magnitude {
         return None;

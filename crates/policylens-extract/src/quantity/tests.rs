@@ -135,6 +135,7 @@ fn not_quantities() {
 fn years_are_never_unitless_quantities() {
     check("2003's imbalance of $496.5bn", &["496500000000 USD exact"]);
     check("from 1985 to 1986", &[]);
+    check("the 2005 model years", &[]);
     check("2,000 staff", &["2000 people exact"]);
 }
 
