@@ -63,14 +63,14 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
     }
     for cand in cands {
         let c = cand.chunk;
-        if matches!(cand.tag, Tag::Person(_) | Tag::Org(_)) || ctx.is_place_chunk(c) {
+        if matches!(cand.tag, Tag::Person(_) | Tag::Org(_)) {
             continue;
         }
         let headed = c.len() >= 2 && HEADS.contains(&ctx.word(c.last));
         let lone_opener = c.len() == 1 && ctx.tokens[c.first].sentence_start;
         let before_noun =
             !lone_opener && ctx.word_in(c.last + 1, NOUNS) && !ctx.tokens[c.last + 1].cap;
-        if headed || before_noun {
+        if (headed || before_noun) && !ctx.is_place_chunk(c) {
             found.push((ctx.span(c.first, c.last), ctx.chunk_text(c)));
         }
     }

@@ -234,10 +234,12 @@ fn gazetteer_hit_ok(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool 
     if first == last && ctx.tokens[first].sentence_start && !ctx.tokens[first].all_caps {
         let word = ctx.word(first);
         let plain = word.chars().skip(1).all(char::is_lowercase);
-        let elsewhere = ctx.tokens.iter().any(|t| {
-            t.start != ctx.tokens[first].start && !t.sentence_start && t.text(ctx.text) == word
-        });
-        return !plain || elsewhere || ctx.word_in(last + 1, SUBJECT_VERBS);
+        let elsewhere = || {
+            ctx.tokens.iter().any(|t| {
+                t.start != ctx.tokens[first].start && !t.sentence_start && t.text(ctx.text) == word
+            })
+        };
+        return !plain || ctx.word_in(last + 1, SUBJECT_VERBS) || elsewhere();
     }
     true
 }
@@ -359,7 +361,6 @@ fn ends_name(ctx: &Ctx<'_>, i: usize) -> bool {
 pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
     for n in 0..cands.len() {
         let c = cands[n].chunk;
-        let name = ctx.chunk_text(c);
         if let Tag::Org(o) = cands[n].tag {
             if let Some(acronym) = acronym_after(ctx, c) {
                 reg.orgs[o].aliases.push(acronym.to_string());
@@ -378,6 +379,7 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
         if ctx.is_place_chunk(c) {
             continue;
         }
+        let name = ctx.chunk_text(c);
         let acronym = acronym_after(ctx, c);
         if let Some(acronym) = acronym
             && let Some(o) = reg.find_org(&name, None)

@@ -16,16 +16,17 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
     let mut facts = Vec::new();
     let mut last_person: Option<usize> = None;
     let mut c = 0;
+    let mut speakers: Vec<(usize, usize, &str)> = Vec::new();
     for (s, range) in ctx.doc.sentences().iter().enumerate() {
         let first = ctx.tokens.partition_point(|t| t.start < range.start);
         let last = ctx.tokens.partition_point(|t| t.start < range.end);
         // speakers named in this sentence
-        let mut speakers: Vec<(usize, usize, String)> = Vec::new();
+        speakers.clear();
         while c < cands.len() && cands[c].chunk.first < last {
             let cand = cands[c];
             let name = match cand.tag {
-                Tag::Person(p) => Some(reg.persons[p].name.clone()),
-                Tag::Org(o) => Some(reg.orgs[o].name.clone()),
+                Tag::Person(p) => Some(reg.persons[p].name.as_str()),
+                Tag::Org(o) => Some(reg.orgs[o].name.as_str()),
                 _ => None,
             };
             if let Some(name) = name
@@ -44,7 +45,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
         let speaker = speakers
             .iter()
             .find(|(f, l, _)| speech.is_some_and(|v| *l + 1 == v || v + 1 == *f))
-            .map(|(_, _, n)| n.clone())
+            .map(|(_, _, n)| n.to_string())
             .or_else(|| {
                 let pronoun = speech.is_some_and(|v| {
                     v > first && ctx.word_in(v - 1, PRONOUNS) || ctx.word_in(v + 1, PRONOUNS)

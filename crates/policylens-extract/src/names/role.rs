@@ -89,8 +89,19 @@ pub(crate) fn is_role_word(ctx: &Ctx<'_>, i: usize) -> bool {
     if !t.is_word() {
         return false;
     }
-    let lower = ctx.word(i).to_lowercase();
-    ctx.tax.is_role(&lower) || lower.rsplit('-').next().is_some_and(|h| ctx.tax.is_role(h))
+    let word = ctx.word(i);
+    // lower-case short ASCII words on the stack; role words are short
+    let mut buf = [0u8; 24];
+    if word.len() > buf.len() || !word.is_ascii() {
+        let lower = word.to_lowercase();
+        return ctx.tax.is_role(&lower)
+            || lower.rsplit('-').next().is_some_and(|h| ctx.tax.is_role(h));
+    }
+    let buf = &mut buf[..word.len()];
+    buf.copy_from_slice(word.as_bytes());
+    buf.make_ascii_lowercase();
+    let lower = std::str::from_utf8(buf).unwrap_or("");
+    ctx.tax.is_role(lower) || lower.rsplit('-').next().is_some_and(|h| ctx.tax.is_role(h))
 }
 
 /// A title ending at token `i`, with up to three modifiers before it ("assistant general
