@@ -7,7 +7,7 @@ mod metric;
 mod status;
 mod tokens;
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -83,7 +83,7 @@ pub fn extract(
     let main_place = std::cell::OnceCell::new();
     let mut carry: Option<(Period, usize)> = None;
     let mut facts = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut seen: BTreeMap<(u64, String, String, String), (usize, String)> = BTreeMap::new();
     let mut next = 0usize;
     for (si, sentence) in sentences.iter().enumerate() {
         let first = next;
@@ -134,14 +134,20 @@ pub fn extract(
                     ..
                 } = &fact.kind
                 {
+                    // the same figure for the same period stated again in a later sentence
+                    // (a headline, then the story) is one fact, whatever the wording
                     let key = (
-                        metric.to_lowercase(),
                         value.to_bits(),
                         unit.clone(),
                         period.clone(),
                         qualifier.clone(),
                     );
-                    if seen.insert(key) {
+                    let metric_key = metric.to_lowercase();
+                    let restated = seen
+                        .get(&key)
+                        .is_some_and(|&(s, ref m)| s != si || *m == metric_key);
+                    if !restated {
+                        seen.entry(key).or_insert((si, metric_key));
                         facts.push(fact);
                     }
                 }
