@@ -333,6 +333,18 @@ fn emit(ctx: &Ctx<'_>, registry: &Registry, facts: &mut Vec<Fact>) {
     }
 }
 
+/// A fact with the provenance of a byte span.
+pub(crate) fn fact(ctx: &Ctx<'_>, span: Range<usize>, kind: FactKind) -> Fact {
+    let (start, end, text, sentence) = ctx.doc.provenance(span);
+    Fact {
+        kind,
+        start,
+        end,
+        text,
+        sentence,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,17 +362,5 @@ mod tests {
             "US trade gap hits record\n\nThe gap - a record - grew."
         ));
         assert!(!publisher_is_reuters("Mr Smith, March 11 - no."));
-    }
-}
-
-/// A fact with the provenance of a byte span.
-pub(crate) fn fact(ctx: &Ctx<'_>, span: Range<usize>, kind: FactKind) -> Fact {
-    let (start, end, text, sentence) = ctx.doc.provenance(span);
-    Fact {
-        kind,
-        start,
-        end,
-        text,
-        sentence,
     }
 }
