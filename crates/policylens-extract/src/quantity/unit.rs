@@ -132,10 +132,34 @@ pub fn unit_at(text: &str, start: usize) -> Option<UnitMatch> {
         return None;
     }
     let noun = caps.get(2).expect("group");
-    let (name, _) = table.canonical.get(&normalise(noun.as_str()))?;
+    let (mut name, _) = *table.canonical.get(&normalise(noun.as_str()))?;
+    let mut end = start + noun.end();
+    // "eight foreign bank branches or representative offices": the last noun counts them all
+    let tail = &text[end..];
+    if let Some(join) = tail
+        .strip_prefix(' ')
+        .and_then(|t| t.strip_prefix("or ").or_else(|| t.strip_prefix("and ")))
+    {
+        let join_start = end + (tail.len() - join.len());
+        if let Some(second) = table.count.captures(join) {
+            let modifiers = second.get(1).expect("group").as_str();
+            let noun = second.get(2).expect("group");
+            let clean = !modifiers
+                .split_whitespace()
+                .any(|w| NOT_MODIFIERS.contains(&w));
+            if let Some((other, _)) = table
+                .canonical
+                .get(&normalise(noun.as_str()))
+                .filter(|_| clean)
+            {
+                name = other;
+                end = join_start + noun.end();
+            }
+        }
+    }
     Some(UnitMatch {
         unit: name.to_string(),
-        end: start + noun.end(),
+        end,
         plain_dollar: false,
         count: true,
     })
@@ -275,6 +299,10 @@ mod tests {
         check_unit(" sugar mills", Some("mills"));
         check_unit(" foreign bank branches", Some("branches"));
         check_unit(" staff", Some("people"));
+        check_unit(
+            " foreign bank branches or representative offices",
+            Some("offices"),
+        );
         check_unit(" of the mills", None);
         check_unit(" new jobs", Some("jobs"));
     }
