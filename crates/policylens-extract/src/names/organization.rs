@@ -226,8 +226,11 @@ fn gazetteer_hit_ok(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool 
     {
         return false;
     }
-    // "People's Bank of China" holds "Bank of China"
-    if first > c.first && ctx.tokens[first - 1].kind == Kind::Possessive {
+    // "People's Bank of China", "People's Construction Bank of China" hold "Bank of China"
+    if first > c.first
+        && (ctx.tokens[first - 1].kind == Kind::Possessive
+            || ctx.tax.org_keywords.contains(ctx.word(first)))
+    {
         return false;
     }
 
