@@ -1,5 +1,5 @@
 //! Fold and query benchmark on a Reuters-sized synthetic corpus (default 19,000 documents, set
-//! `BENCH_DOCS`): documents/s folded into redb (batches of 256, as the service does), redelivered
+//! `BENCH_DOCS`): documents/s folded into redb (batches of 512, as the service does), redelivered
 //! and rebuilt at start-up; in-process GetSeries / ListFacts latency (p50/p99); the same over NATS
 //! request/reply after a real nats-server → FACTS → aggregate run; the state's size on disk.
 //!
@@ -237,8 +237,8 @@ fn report(name: &str, samples: &mut [Duration]) {
 
 fn fold_all(folder: &mut Folder, payloads: &[Vec<u8>], seq_base: u64) -> Duration {
     let started = Instant::now();
-    for (chunk_index, chunk) in payloads.chunks(256).enumerate() {
-        let base = seq_base + (chunk_index * 256) as u64;
+    for (chunk_index, chunk) in payloads.chunks(512).enumerate() {
+        let base = seq_base + (chunk_index * 512) as u64;
         let batch: Vec<_> = chunk
             .iter()
             .enumerate()
@@ -316,7 +316,7 @@ fn main() {
     let mut folder = Folder::open(dir.path()).expect("open");
     let elapsed = fold_all(&mut folder, &payloads, 0);
     println!(
-        "fold into redb (batches of 256)          {:>8.0} docs/s  ({elapsed:.2?})",
+        "fold into redb (batches of 512)          {:>8.0} docs/s  ({elapsed:.2?})",
         docs as f64 / elapsed.as_secs_f64()
     );
     let elapsed = fold_all(&mut folder, &payloads, docs as u64);
@@ -397,7 +397,7 @@ fn over_nats(payloads: &[Vec<u8>], series_ids: &[String], rng: &mut Rng) {
             data_dir: dir.path().to_path_buf(),
             limits,
             replica_id: "bench".into(),
-            max_batch: 256,
+            max_batch: 512,
         };
         let started = Instant::now();
         let aggregate = tokio::spawn(policylens_aggregate::run(config, shutdown.clone()));

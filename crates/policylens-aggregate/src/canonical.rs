@@ -107,15 +107,15 @@ const SHARE_BASES: &[&str] = &[
 
 /// Verbs of "X accounted for N% of gdp", after plural folding ("accounts" → "account").
 const SHARE_VERBS: &[&str] = &[
-    "accounted for",
-    "account for",
-    "accounting for",
-    "made up",
-    "make up",
-    "contributed",
-    "contribute",
-    "represented",
-    "represent",
+    " accounted for ",
+    " account for ",
+    " accounting for ",
+    " made up ",
+    " make up ",
+    " contributed ",
+    " contribute ",
+    " represented ",
+    " represent ",
 ];
 
 /// Canonicalises a jurisdiction: lowercase, "the" removed, demonyms and aliases mapped.
@@ -296,37 +296,50 @@ fn strip_articles(s: &str) -> &str {
 }
 
 fn rewrite_share(phrase: &str) -> Option<String> {
+    let has_share = phrase.contains("share of ");
     // "X share of gdp" is tried for every base before "gdp share of X", so "exports share of
     // GDP" stays the exports' share of GDP
-    for base in SHARE_BASES {
-        // "share of X in gdp"
-        if let Some(rest) = phrase.strip_prefix("share of ")
-            && let Some(subject) = rest.strip_suffix(&format!(" in {base}"))
-        {
-            return Some(share(subject, base));
-        }
-        // "X share of gdp" (also "X's share of gdp": the possessive is already gone)
-        if let Some(subject) = phrase.strip_suffix(&format!(" share of {base}")) {
-            return Some(share(subject, base));
-        }
-        // "X accounted for N% of gdp" (the number and % are already gone)
-        for verb in SHARE_VERBS {
-            let needle = format!(" {verb} ");
-            if let Some((subject, tail)) = phrase.split_once(&needle) {
-                let tail = tail
-                    .trim_start_matches("per cent ")
-                    .trim_start_matches("percent ")
-                    .trim_start_matches("of ");
-                if strip_articles(tail) == *base {
-                    return Some(share(subject, base));
-                }
+    if has_share {
+        for base in SHARE_BASES {
+            // "share of X in gdp"
+            if let Some(subject) = phrase
+                .strip_prefix("share of ")
+                .and_then(|rest| rest.strip_suffix(base))
+                .and_then(|rest| rest.strip_suffix(" in "))
+            {
+                return Some(share(subject, base));
+            }
+            // "X share of gdp" (also "X's share of gdp": the possessive is already gone)
+            if let Some(subject) = phrase
+                .strip_suffix(base)
+                .and_then(|head| head.strip_suffix(" share of "))
+            {
+                return Some(share(subject, base));
             }
         }
     }
-    for base in SHARE_BASES {
-        // "gdp share of X"
-        if let Some(rest) = phrase.strip_prefix(&format!("{base} share of ")) {
-            return Some(share(rest, base));
+    // "X accounted for N% of gdp" (the number and % are already gone)
+    for verb in SHARE_VERBS {
+        if let Some((subject, tail)) = phrase.split_once(verb) {
+            let tail = tail
+                .trim_start_matches("per cent ")
+                .trim_start_matches("percent ")
+                .trim_start_matches("of ");
+            let tail = strip_articles(tail);
+            if let Some(base) = SHARE_BASES.iter().find(|b| **b == tail) {
+                return Some(share(subject, base));
+            }
+        }
+    }
+    if has_share {
+        for base in SHARE_BASES {
+            // "gdp share of X"
+            if let Some(rest) = phrase
+                .strip_prefix(base)
+                .and_then(|rest| rest.strip_prefix(" share of "))
+            {
+                return Some(share(rest, base));
+            }
         }
     }
     None

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use policylens_proto::v1::{Fact, FactKind, FactOrder, fact};
 
-use crate::series;
+use crate::series::PointKey;
 
 /// A sort key: (primary, doc_id, position). The primary is empty (document order), the inverted
 /// document date (newest first) or the period's start (period order).
@@ -114,8 +114,9 @@ pub fn period_end_exclusive(period: &str) -> Option<String> {
     })
 }
 
+/// 16 hex digits that sort newest first: the date's bits, sign-flipped and inverted.
 fn newest_primary(date_ms: i64) -> String {
-    format!("{:040}", (i64::MAX as i128 - date_ms as i128) as u128)
+    format!("{:016x}", !((date_ms as u64) ^ (1 << 63)))
 }
 
 impl FactIndex {
@@ -126,6 +127,7 @@ impl FactIndex {
         date_ms: i64,
         facts: &[Fact],
         entity_ids: &BTreeMap<usize, String>,
+        keys: &[Option<PointKey>],
     ) {
         for (position, fact) in facts.iter().enumerate() {
             let row = Arc::new(row(
@@ -134,6 +136,9 @@ impl FactIndex {
                 date_ms,
                 fact,
                 entity_ids.get(&position),
+                keys.get(position)
+                    .and_then(|k| k.as_ref())
+                    .map(|(key, _, _)| key.metric.as_str()),
             ));
             for name in &row.names_lower {
                 *self
@@ -244,6 +249,7 @@ fn row(
     date_ms: i64,
     fact: &Fact,
     entity_id: Option<&String>,
+    canonical_metric: Option<&str>,
 ) -> FactRow {
     let mut names = Vec::new();
     match &fact.kind {
@@ -251,8 +257,8 @@ fn row(
             if let Some(fact::Kind::Indicator(ind)) = &fact.kind {
                 names.push(ind.metric.trim().to_lowercase());
             }
-            if let Some((key, _, _)) = series::indicator_key(fact) {
-                names.push(key.metric);
+            if let Some(metric) = canonical_metric {
+                names.push(metric.to_string());
             }
         }
         Some(fact::Kind::Actor(a)) => names.push(a.name.trim().to_lowercase()),

@@ -21,7 +21,7 @@ struct Args {
     #[arg(long, env = "AGGREGATE_REPLICA_ID", default_value = "0")]
     replica_id: String,
     /// Most FACTS messages committed in one transaction.
-    #[arg(long, env = "AGGREGATE_MAX_BATCH", default_value_t = 256)]
+    #[arg(long, env = "AGGREGATE_MAX_BATCH", default_value_t = 512)]
     max_batch: usize,
     #[command(flatten)]
     limits: StreamLimits,

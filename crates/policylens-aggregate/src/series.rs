@@ -58,8 +58,11 @@ pub struct SeriesIndex {
     series: BTreeMap<String, SeriesState>,
 }
 
+/// A series key with the point's period and status.
+pub type PointKey = (SeriesKey, String, i32);
+
 /// The series key and point of an indicator fact, or `None` for facts that are not points.
-pub fn indicator_key(fact: &Fact) -> Option<(SeriesKey, String, i32)> {
+pub fn indicator_key(fact: &Fact) -> Option<PointKey> {
     let Some(fact::Kind::Indicator(ind)) = &fact.kind else {
         return None;
     };
@@ -75,10 +78,16 @@ pub fn indicator_key(fact: &Fact) -> Option<(SeriesKey, String, i32)> {
 
 impl SeriesIndex {
     /// Adds a document's indicators; returns the ids of the series it touches.
-    pub fn add_doc(&mut self, doc_id: &str, facts: &[Fact]) -> BTreeSet<String> {
+    /// `keys` are the facts' [`indicator_key`]s, computed once by the caller.
+    pub fn add_doc(
+        &mut self,
+        doc_id: &str,
+        facts: &[Fact],
+        keys: &[Option<PointKey>],
+    ) -> BTreeSet<String> {
         let mut touched = BTreeSet::new();
-        for fact in facts {
-            let Some((key, period, status)) = indicator_key(fact) else {
+        for (fact, key) in facts.iter().zip(keys) {
+            let Some((key, period, status)) = key.clone() else {
                 continue;
             };
             let Some(fact::Kind::Indicator(ind)) = &fact.kind else {

@@ -11,7 +11,7 @@ use policylens_proto::v1::{DocumentSummary, Fact, FactBundle};
 use crate::attention;
 use crate::entities::{self, EntityIndex};
 use crate::facts::FactIndex;
-use crate::series::SeriesIndex;
+use crate::series::{self, SeriesIndex};
 
 /// One applied document.
 #[derive(Debug, Clone)]
@@ -179,14 +179,15 @@ impl State {
         }
         let date_ms = attention::document_date_ms(&document.published_at, document.ingested_at_ms);
         let day = attention::julian_day(date_ms);
+        let keys: Vec<_> = bundle.facts.iter().map(series::indicator_key).collect();
         let mentions = entities::resolve(&bundle.facts);
         let new_entities = self.entities.apply_doc(&doc_id, day, &mentions, true);
         entity_ids.extend(new_entities.iter().cloned());
         let by_fact: BTreeMap<usize, String> =
             mentions.iter().map(|m| (m.fact_index, m.id())).collect();
         self.facts
-            .add_doc(&doc_id, date_ms, &bundle.facts, &by_fact);
-        series_ids.extend(self.series.add_doc(&doc_id, &bundle.facts));
+            .add_doc(&doc_id, date_ms, &bundle.facts, &by_fact, &keys);
+        series_ids.extend(self.series.add_doc(&doc_id, &bundle.facts, &keys));
         let summary = DocumentSummary {
             doc_id: doc_id.clone(),
             title: document.title,
