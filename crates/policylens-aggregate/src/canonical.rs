@@ -8,7 +8,7 @@
 //! 3. simple plural folding ("industries" → "industry", "exports" → "export");
 //! 4. phrasing variants are rewritten to one form: "gdp share of X", "share of X in gdp",
 //!    "X share of gdp" and "X accounted for N% of gdp" all become "X share of gdp" (any base of
-//!    [`SHARE_BASES`]); "growth rate" → "growth"; "growth of/in X" → "X growth".
+//!    `SHARE_BASES`); "growth rate" → "growth"; "growth of/in X" → "X growth".
 
 /// The key of one series: canonical metric, canonical jurisdiction, unit family.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

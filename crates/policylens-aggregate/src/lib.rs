@@ -7,6 +7,19 @@
 //! [`claims`] (series keys, points, claims, conflicts), [`entities`] and [`attention`] (resolution, counts, dates),
 //! [`facts`] (ListFacts orders), [`query`] and [`cursor`] (handlers, page tokens), [`service`]
 //! (NATS shell).
+//!
+//! Invariants:
+//! - a batch of bundles and the FACTS checkpoint are committed in one redb transaction, and the
+//!   in-memory state is updated only after the commit; re-applying a bundle with the same
+//!   extractor version and bytes changes nothing, an older version is ignored, a newer one
+//!   replaces the document's facts everywhere;
+//! - every derived view depends only on the set of applied documents, not on their arrival
+//!   order, so a restart (rebuild from redb) or a fresh replica (fold of FACTS) answers exactly
+//!   the same;
+//! - undecodable FACTS messages are dead-lettered (stage `aggregate`) and skipped.
+//!
+//! Known limits: entity resolution is per document (an "NBS" in a document that never spells out
+//! the bureau stays its own organisation), and taxonomy alias files are not read here.
 
 pub mod attention;
 pub mod canonical;
