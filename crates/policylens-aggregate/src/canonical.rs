@@ -3,12 +3,14 @@
 //!
 //! Rules, applied in order to the metric text:
 //! 1. lowercase; `%`, punctuation and possessive `'s` become spaces; numbers are dropped;
-//! 2. jurisdiction words and demonyms ("China", "Chinese", "U.S.") and stopwords ("the", "a",
-//!    "its", ...) are removed (a jurisdiction found in the metric fills an empty jurisdiction);
+//! 2. words naming the series' own jurisdiction ("China", "Chinese", "China's") are removed; an
+//!    indicator without a jurisdiction takes the first one its metric names; other
+//!    jurisdictions stay ("oil sold to the United States" ≠ "oil sold to China");
 //! 3. simple plural folding ("industries" → "industry", "exports" → "export");
 //! 4. phrasing variants are rewritten to one form: "gdp share of X", "share of X in gdp",
 //!    "X share of gdp" and "X accounted for N% of gdp" all become "X share of gdp" (any base of
-//!    `SHARE_BASES`); "growth rate" → "growth"; "growth of/in X" → "X growth".
+//!    `SHARE_BASES`); "growth rate" → "growth"; "growth of/in X" → "X growth";
+//! 5. stopwords ("the", "of", "in", "its", ...) are removed.
 
 /// The key of one series: canonical metric, canonical jurisdiction, unit family.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
