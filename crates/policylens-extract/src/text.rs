@@ -190,6 +190,10 @@ fn is_boundary(text: &str, dot: usize, after: usize) -> bool {
     if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
         return false;
     }
+    // a company suffix ends a sentence only before a clear opener ("Acme Corp. The firm")
+    if matches!(word, "Co" | "Corp" | "Inc" | "Ltd" | "Bros") {
+        return starts_with_opener(next);
+    }
     if ABBREVIATIONS.contains(&word) {
         // "No." before a number is not a boundary; "No." at the end of a sentence is rare
         return false;
@@ -201,24 +205,35 @@ fn is_boundary(text: &str, dot: usize, after: usize) -> bool {
             .filter(|c| c.is_alphabetic())
             .all(|c| c.is_uppercase())
     {
-        let next_word: String = next.chars().take_while(|c| c.is_alphabetic()).collect();
-        return matches!(
-            next_word.as_str(),
-            "The"
-                | "But"
-                | "He"
-                | "She"
-                | "It"
-                | "They"
-                | "In"
-                | "A"
-                | "This"
-                | "That"
-                | "We"
-                | "However"
-        );
+        return starts_with_opener(next);
     }
     true
+}
+
+/// Whether text starts with a word that usually opens a sentence ("The", "He", "However").
+fn starts_with_opener(next: &str) -> bool {
+    let end = next
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(next.len());
+    matches!(
+        &next[..end],
+        "The"
+            | "But"
+            | "He"
+            | "She"
+            | "It"
+            | "They"
+            | "In"
+            | "A"
+            | "This"
+            | "That"
+            | "We"
+            | "However"
+            | "Its"
+            | "Their"
+            | "His"
+            | "Her"
+    )
 }
 
 fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
@@ -305,6 +320,18 @@ mod tests {
             &[
                 "Talks with the U.S. ended.",
                 "Sales in the U.S. Midwest rose.",
+            ],
+        );
+    }
+
+    #[test]
+    fn company_suffixes_end_sentences_only_before_openers() {
+        check(
+            "Profits rose at Acme Corp. The firm grew. Acme Corp. said so.",
+            &[
+                "Profits rose at Acme Corp.",
+                "The firm grew.",
+                "Acme Corp. said so.",
             ],
         );
     }

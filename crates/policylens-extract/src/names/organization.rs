@@ -223,6 +223,7 @@ fn gazetteer_hit_ok(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool 
         && is_name_word(ctx, last + 1)
         && !ctx.tax.org_keywords.contains(ctx.word(last + 1))
         && !ctx.tax.given_names.contains(ctx.word(last + 1))
+        && !super::role::is_role_word(ctx, last + 1)
     {
         return false;
     }

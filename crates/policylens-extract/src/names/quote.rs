@@ -99,6 +99,19 @@ fn reported_clause(
     last: usize,
     range: &Range<usize>,
 ) -> Option<Range<usize>> {
+    // "Prices will rise, Liu said." / "Prices will rise, said Liu.": the clause before the comma
+    let first = ctx.tokens.partition_point(|t| t.start < range.start);
+    if let Some(comma) = (first..v).rev().take(6).find(|&i| ctx.word(i) == ",")
+        && comma > first
+        && (comma + 1..v).all(|i| ctx.tokens[i].cap || ctx.word_in(i, PRONOUNS))
+    {
+        let start = ctx.tokens[first].start;
+        let end = ctx.tokens[comma].start;
+        return (end > start).then_some(start..end);
+    }
+    if v + 1 < last && ctx.tokens[v + 1].cap && ctx.word(v.wrapping_sub(1)) == "," {
+        return None;
+    }
     let mut k = v + 1;
     if ctx.word_in(k, &["this", "last", "on"])
         && ctx.word_in(
