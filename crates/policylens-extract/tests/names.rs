@@ -158,6 +158,42 @@ fn coreference_gives_one_actor_per_person() {
 }
 
 #[test]
+fn actors_by_given_name_and_possessive_titles() {
+    check(
+        "actor",
+        "The airline is 25% owned by Richard Branson.",
+        &["Richard Branson"],
+    );
+    check(
+        "actor",
+        "Sales fell, said Rod Eddington, the airline's chief executive.",
+        &["Rod Eddington | chief executive"],
+    );
+    check(
+        "actor",
+        "It was signed by Agriculture Minister He Kang last month.",
+        &["He Kang | Agriculture Minister"],
+    );
+    check(
+        "actor",
+        "Fiat chairman Luca di Montezemolo met the unions.",
+        &["Luca di Montezemolo | Fiat chairman"],
+    );
+    // a lone word after a lower-case title is a company, not a surname
+    check(
+        "actor",
+        "Incomes rose, said market analyst Datamonitor.",
+        &[],
+    );
+    // the title introduces the next name, not the place before the comma
+    check(
+        "actor",
+        "Sales resumed in California, company spokesman Gus Whitcomb said.",
+        &["Gus Whitcomb | company spokesman"],
+    );
+}
+
+#[test]
 fn headlines_places_and_months_are_not_persons() {
     check(
         "actor",
@@ -255,6 +291,30 @@ fn organizations_by_construction() {
 }
 
 #[test]
+fn organizations_merge_gazetteer_entries_and_keep_longer_names() {
+    check(
+        "organization",
+        "Volkswagen AG <VOWG.F>, VW, plans a plant. VW said so.",
+        &["Volkswagen AG"],
+    );
+    check(
+        "organization",
+        "Shares in airline Virgin Blue plunged.",
+        &["Virgin Blue"],
+    );
+    check(
+        "organization",
+        "Chen Muhua, president of the People's\nConstruction Bank of China, spoke.",
+        &["People's Construction Bank of China"],
+    );
+    check(
+        "organization",
+        "Wen Wei Po said the drought eased.",
+        &["Wen Wei Po"],
+    );
+}
+
+#[test]
 fn organizations_exclude_places_publishers_and_openers() {
     check(
         "organization",
@@ -277,6 +337,11 @@ fn organizations_exclude_places_publishers_and_openers() {
         &["Reuters"],
     );
     check("organization", "He told the BBC that it agreed.", &[]);
+    check(
+        "organization",
+        "PEKING, March 25 - Deposits rose, he told Reuters.",
+        &[],
+    );
     check(
         "organization",
         "Total sales rose. Democrats claim the plan failed.",
