@@ -57,7 +57,9 @@ pub fn fact_kind(fact: &Fact) -> FactKind {
 /// "2005-01", "H1 2005"-style or unknown text → `None`; "1987/88" and "2021-2025" start at their
 /// first year.
 pub fn period_start(period: &str) -> Option<String> {
+    // "1987-01/1987-02" and "1987/88" start at their first part
     let p = period.trim();
+    let p = p.split('/').next().unwrap_or(p);
     let year = p
         .get(..4)
         .filter(|y| y.chars().all(|c| c.is_ascii_digit()))?;
@@ -295,6 +297,7 @@ mod tests {
         assert_eq!(period_start("2004-Q4").as_deref(), Some("2004-10"));
         assert_eq!(period_start("2005-01").as_deref(), Some("2005-01"));
         assert_eq!(period_start("1987/88").as_deref(), Some("1987"));
+        assert_eq!(period_start("1987-01/1987-02").as_deref(), Some("1987-01"));
         assert_eq!(period_start("2021-2025").as_deref(), Some("2021"));
         assert_eq!(period_start("soon"), None);
         assert_eq!(period_end_exclusive("2014").as_deref(), Some("2015"));
