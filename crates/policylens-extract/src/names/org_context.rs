@@ -58,6 +58,7 @@ const BODY_NOUNS: &[&str] = &[
     "agency",
     "newspaper",
     "paper",
+    "arm",
     "magazine",
     "broadcaster",
     "watchdog",
@@ -128,7 +129,10 @@ pub(crate) fn described_as_body(ctx: &Ctx<'_>, c: Chunk) -> bool {
     if ctx.word_in(after, PRESS_NOUNS) && !ctx.tokens[after].cap {
         return true;
     }
-    if ctx.word(after) == "news" && ctx.word(after + 1) == "agency" {
+    // "the Xinhua news agency", "the Deutsche Welle radio station"
+    let broadcast = ctx.word_in(after, &["radio", "television", "TV", "news"])
+        && ctx.word_in(after + 1, &["station", "channel", "network", "agency", "service"]);
+    if broadcast {
         return true;
     }
     let lone_opener = c.len() == 1 && ctx.tokens[c.first].sentence_start;

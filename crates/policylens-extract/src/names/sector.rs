@@ -57,6 +57,7 @@ const SECTOR_CONTEXT_AFTER: &[&str] = &[
     "group",
     "groups",
     "trade",
+    "products",
     "exporter",
     "importer",
     "exporters",
