@@ -169,9 +169,20 @@ fn in_context(ctx: &Ctx<'_>, hits: &[Hit], k: usize) -> bool {
     {
         return true;
     }
+    // "coal, steel and textiles", "textiles, light industrial goods, electronics"
     let joined = |a: &Hit, b: &Hit| {
         let gap = ctx.text[a.end..b.start].trim();
-        matches!(gap, "," | "and" | "or" | ", and" | ", or" | "&")
+        if matches!(gap, "," | "and" | "or" | ", and" | ", or" | "&") {
+            return true;
+        }
+        // a whole list item between two commas
+        gap.len() > 1
+            && gap.starts_with(',')
+            && gap.ends_with(',')
+            && gap.split_whitespace().count() <= 4
+            && gap
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == ',' || c == '-' || c.is_whitespace())
     };
     (k > 0 && joined(&hits[k - 1], &h)) || (k + 1 < hits.len() && joined(&h, &hits[k + 1]))
 }
