@@ -22,6 +22,8 @@ use crate::store::Store;
 
 const STAGE: &str = "aggregate";
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+/// Pause before re-opening FACTS after a consumer error.
+const RETRY_DELAY: Duration = Duration::from_millis(500);
 
 /// Runs the aggregate until `shutdown` is cancelled.
 pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<()> {
@@ -111,21 +113,19 @@ async fn fold_facts(
     }
     while !stop.is_cancelled() {
         let checkpoint = lock(&folder)?.checkpoint();
-        let consumer = stream
-            .create_consumer(consumer::pull::OrderedConfig {
-                deliver_policy: consumer::DeliverPolicy::ByStartSequence {
-                    start_sequence: checkpoint + 1,
-                },
-                ..Default::default()
-            })
-            .await
-            .map_err(|e| anyhow::anyhow!(e))
-            .context("failed to create the FACTS consumer")?;
-        let mut messages = consumer
-            .messages()
-            .await
-            .map_err(|e| anyhow::anyhow!(e))
-            .context("failed to read FACTS")?;
+        let messages = match open_facts(&stream, checkpoint + 1).await {
+            Ok(messages) => messages,
+            Err(e) => {
+                // NATS may be restarting: retry until it is back or we are stopped
+                warn!(error = %format!("{e:#}"), "cannot read FACTS; retrying");
+                tokio::select! {
+                    _ = stop.cancelled() => return Ok(()),
+                    _ = tokio::time::sleep(RETRY_DELAY) => {}
+                }
+                continue;
+            }
+        };
+        let mut messages = messages;
         info!(from = checkpoint + 1, "reading FACTS");
         loop {
             let first = tokio::select! {
@@ -154,10 +154,32 @@ async fn fold_facts(
         }
         tokio::select! {
             _ = stop.cancelled() => return Ok(()),
-            _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+            _ = tokio::time::sleep(RETRY_DELAY) => {}
         }
     }
     Ok(())
+}
+
+/// An ordered consumer on FACTS from `start`.
+async fn open_facts(
+    stream: &jetstream::stream::Stream,
+    start: u64,
+) -> anyhow::Result<consumer::pull::Ordered> {
+    let consumer = stream
+        .create_consumer(consumer::pull::OrderedConfig {
+            deliver_policy: consumer::DeliverPolicy::ByStartSequence {
+                start_sequence: start,
+            },
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!(e))
+        .context("failed to create the FACTS consumer")?;
+    consumer
+        .messages()
+        .await
+        .map_err(|e| anyhow::anyhow!(e))
+        .context("failed to read FACTS")
 }
 
 fn lock(folder: &Mutex<Folder>) -> anyhow::Result<std::sync::MutexGuard<'_, Folder>> {

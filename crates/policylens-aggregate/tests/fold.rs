@@ -288,3 +288,33 @@ async fn publishing_a_corpus_twice_changes_no_answer() {
     assert_same(&once, &twice);
     aggregate.stop().await;
 }
+
+#[tokio::test]
+async fn the_fold_survives_a_nats_server_restart() {
+    let mut server = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let aggregate = Aggregate::start(server.url(), dir.path());
+    let (client, js) = connect(server.url()).await;
+    publish(&js, &filler(1).bundle("1.0.0"), true).await;
+    wait_for_doc(&client, "filler-001", "1.0.0").await;
+
+    server.restart();
+    // publish once the clients have reconnected to the restarted server
+    let bundle = prost::Message::encode_to_vec(&filler(2).bundle("1.0.0"));
+    policylens_testkit::wait_for("a publish after the restart", WAIT, || {
+        let (js, bundle) = (js.clone(), bundle.clone());
+        async move {
+            let mut headers = async_nats::HeaderMap::new();
+            headers.insert(subjects::HEADER_MSG_ID, "filler-002:1.0.0");
+            let ack = js
+                .publish_with_headers(subjects::FACTS, headers, bundle.into())
+                .await
+                .ok()?;
+            ack.await.ok().map(|_| ())
+        }
+    })
+    .await;
+    wait_for_doc(&client, "filler-002", "1.0.0").await;
+    wait_for_doc(&client, "filler-001", "1.0.0").await;
+    aggregate.stop().await;
+}
