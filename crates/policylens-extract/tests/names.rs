@@ -437,4 +437,10 @@ fn quotes() {
         "General manager Liu Shuxun spoke. He said that targets were under study.",
         &["Liu Shuxun: targets were under study"],
     );
+    // the person after the verb speaks, not the company before their title
+    check(
+        "quote",
+        "\"Demand is sluggish,\" said Virgin Blue chief executive Brett Godfrey.",
+        &["Brett Godfrey: Demand is sluggish"],
+    );
 }

@@ -131,7 +131,10 @@ pub(crate) fn described_as_body(ctx: &Ctx<'_>, c: Chunk) -> bool {
     }
     // "the Xinhua news agency", "the Deutsche Welle radio station"
     let broadcast = ctx.word_in(after, &["radio", "television", "TV", "news"])
-        && ctx.word_in(after + 1, &["station", "channel", "network", "agency", "service"]);
+        && ctx.word_in(
+            after + 1,
+            &["station", "channel", "network", "agency", "service"],
+        );
     if broadcast {
         return true;
     }

@@ -16,7 +16,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
     let mut facts = Vec::new();
     let mut last_person: Option<usize> = None;
     let mut c = 0;
-    let mut speakers: Vec<(usize, usize, &str)> = Vec::new();
+    let mut speakers: Vec<Speaker<'_>> = Vec::new();
     for (s, range) in ctx.doc.sentences().iter().enumerate() {
         let first = ctx.tokens.partition_point(|t| t.start < range.start);
         let last = ctx.tokens.partition_point(|t| t.start < range.end);
@@ -25,14 +25,19 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
         while c < cands.len() && cands[c].chunk.first < last {
             let cand = cands[c];
             let name = match cand.tag {
-                Tag::Person(p) => Some(reg.persons[p].name.as_str()),
-                Tag::Org(o) => Some(reg.orgs[o].name.as_str()),
+                Tag::Person(p) => Some((reg.persons[p].name.as_str(), true)),
+                Tag::Org(o) => Some((reg.orgs[o].name.as_str(), false)),
                 _ => None,
             };
-            if let Some(name) = name
+            if let Some((name, person)) = name
                 && ctx.tokens[cand.chunk.first].sentence as usize == s
             {
-                speakers.push((cand.chunk.first, cand.chunk.last, name));
+                speakers.push(Speaker {
+                    first: cand.chunk.first,
+                    last: cand.chunk.last,
+                    name,
+                    person,
+                });
             }
             c += 1;
         }
@@ -42,18 +47,14 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
         let speech = (first..last).find(|&i| {
             ctx.tokens[i].is_word() && !ctx.tokens[i].cap && is_speech_verb(ctx.word(i))
         });
-        let speaker = speakers
-            .iter()
-            .find(|(f, l, _)| speech.is_some_and(|v| *l + 1 == v || v + 1 == *f))
-            .map(|(_, _, n)| n.to_string())
-            .or_else(|| {
-                let pronoun = speech.is_some_and(|v| {
-                    v > first && ctx.word_in(v - 1, PRONOUNS) || ctx.word_in(v + 1, PRONOUNS)
-                });
-                pronoun
-                    .then(|| last_person.map(|p| reg.persons[p].name.clone()))
-                    .flatten()
+        let speaker = speech.and_then(|v| speaker_of(&speakers, v)).or_else(|| {
+            let pronoun = speech.is_some_and(|v| {
+                v > first && ctx.word_in(v - 1, PRONOUNS) || ctx.word_in(v + 1, PRONOUNS)
             });
+            pronoun
+                .then(|| last_person.map(|p| reg.persons[p].name.clone()))
+                .flatten()
+        });
         if let (Some(speaker), Some(v)) = (speaker, speech) {
             let statement =
                 quoted_span(ctx, range).or_else(|| reported_clause(ctx, v, last, range));
@@ -72,6 +73,26 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
         }
     }
     facts
+}
+
+/// A person or organisation named in the sentence being read.
+struct Speaker<'r> {
+    first: usize,
+    last: usize,
+    name: &'r str,
+    person: bool,
+}
+
+/// Who speaks through the verb at token `v`: a person right before it or shortly after it
+/// ("said Virgin Blue chief executive Brett Godfrey"), else an organisation right beside it.
+fn speaker_of(speakers: &[Speaker<'_>], v: usize) -> Option<String> {
+    let before = |s: &&Speaker<'_>| s.last + 1 == v;
+    let after = |s: &&Speaker<'_>| s.first > v && s.first <= v + 6;
+    speakers
+        .iter()
+        .find(|s| s.person && (before(s) || after(s)))
+        .or_else(|| speakers.iter().find(|s| before(s) || s.first == v + 1))
+        .map(|s| s.name.to_string())
 }
 
 /// The first quoted passage in a sentence, without its quote marks; an unclosed quote runs to
