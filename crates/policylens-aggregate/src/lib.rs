@@ -5,7 +5,8 @@
 //! Module map: [`store`] (redb: bundles + checkpoint), [`fold`] (decode, batch, commit),
 //! [`state`] (in-memory indexes, incremental per document), [`canonical`], [`series`] and
 //! [`claims`] (series keys, points, claims, conflicts), [`entities`] and [`attention`] (resolution, counts, dates),
-//! [`facts`] (ListFacts orders), [`query`] and [`cursor`] (handlers, page tokens), [`service`]
+//! [`facts`] (ListFacts orders), [`query`], [`list_facts`] and [`cursor`] (handlers,
+//! page tokens), [`service`]
 //! (NATS shell).
 //!
 //! Invariants:
@@ -28,6 +29,7 @@ pub mod cursor;
 pub mod entities;
 pub mod facts;
 pub mod fold;
+pub mod list_facts;
 pub mod query;
 pub mod series;
 pub mod service;

@@ -7,6 +7,7 @@ mod common;
 
 use std::time::Duration;
 
+use common::snapshot::{assert_same, snapshot};
 use common::*;
 use futures::StreamExt as _;
 use policylens_proto::dlq::{DeadLetter, Reason};
