@@ -82,6 +82,15 @@ const PRESS_NOUNS: &[&str] = &[
     "daily",
 ];
 
+/// Nouns that, owned by a name, make it a company: "Fiat's chairman", "GM's shareholders".
+const CORPORATE_NOUNS: &[&str] = &[
+    "shares", "shareholders", "board", "chairman", "chief", "boss", "subsidiary", "subsidiaries",
+    "profits", "profit", "earnings", "revenues", "revenue", "flotation", "listing", "takeover",
+    "stake", "headquarters", "executives", "directors", "workforce", "employees", "customers",
+    "brand", "brands", "products", "factory", "factories", "plants", "stores", "shops",
+    "operations", "bid", "merger", "parent", "unit", "units", "chairwoman", "founder",
+];
+
 /// Last words of place names that a possessive construction must not turn into organisations.
 const GEO_HEADS: &[&str] = &[
     "River",
@@ -226,7 +235,10 @@ pub(crate) fn classify_late(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registr
             && ctx.word_in(c.first - 1, &["in", "of"])
             && ctx.word_in(c.first - 2, &["stake", "shares", "stakes", "shareholders"]);
         let traded = ctx.word_in(after, &["shares", "stock"]) && !ctx.tokens[after].cap;
-        if statement || results || stake || traded || ctx.word(after) == "announced" {
+        // "Fiat's chairman", "Air China's flotation": what only a company has
+        let owned = ctx.tokens.get(after).is_some_and(|t| t.kind == Kind::Possessive)
+            && ctx.word_in(after + 1, CORPORATE_NOUNS);
+        if statement || results || stake || traded || owned || ctx.word(after) == "announced" {
             cand.tag = Tag::Org(reg.add_org(&name, ctx.span(c.first, c.last), None));
         }
     }
