@@ -313,11 +313,16 @@ fn main() {
     );
 
     let dir = tempfile::tempdir().expect("tempdir");
+    let rss_before = rss_mb();
     let mut folder = Folder::open(dir.path()).expect("open");
     let elapsed = fold_all(&mut folder, &payloads, 0);
     println!(
         "fold into redb (batches of 512)          {:>8.0} docs/s  ({elapsed:.2?})",
         docs as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "memory of the folded state               {:>8.0} MB resident",
+        rss_mb() - rss_before
     );
     let elapsed = fold_all(&mut folder, &payloads, docs as u64);
     println!(

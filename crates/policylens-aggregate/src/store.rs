@@ -10,6 +10,8 @@ const DOCS: TableDefinition<&str, &[u8]> = TableDefinition::new("docs");
 /// "facts_seq" → last applied FACTS stream sequence.
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 const CHECKPOINT_KEY: &str = "facts_seq";
+/// redb page cache.
+const CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -50,7 +52,12 @@ impl Store {
             source,
         })?;
         let path = dir.join("aggregate.redb");
-        let db = Database::create(&path).map_err(redb_err)?;
+        // the state is served from memory: redb's page cache only helps writes and the odd
+        // document body, so keep it small (redb's default is 1 GiB)
+        let db = redb::Builder::new()
+            .set_cache_size(CACHE_BYTES)
+            .create(&path)
+            .map_err(redb_err)?;
         let txn = db.begin_write().map_err(redb_err)?;
         {
             txn.open_table(DOCS).map_err(redb_err)?;
