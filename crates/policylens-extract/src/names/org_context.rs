@@ -84,11 +84,45 @@ const PRESS_NOUNS: &[&str] = &[
 
 /// Nouns that, owned by a name, make it a company: "Fiat's chairman", "GM's shareholders".
 const CORPORATE_NOUNS: &[&str] = &[
-    "shares", "shareholders", "board", "chairman", "chief", "boss", "subsidiary", "subsidiaries",
-    "profits", "profit", "earnings", "revenues", "revenue", "flotation", "listing", "takeover",
-    "stake", "headquarters", "executives", "directors", "workforce", "employees", "customers",
-    "brand", "brands", "products", "factory", "factories", "plants", "stores", "shops",
-    "operations", "bid", "merger", "parent", "unit", "units", "chairwoman", "founder",
+    "shares",
+    "shareholders",
+    "board",
+    "chairman",
+    "chief",
+    "boss",
+    "subsidiary",
+    "subsidiaries",
+    "profits",
+    "profit",
+    "earnings",
+    "revenues",
+    "revenue",
+    "flotation",
+    "listing",
+    "takeover",
+    "stake",
+    "headquarters",
+    "executives",
+    "directors",
+    "workforce",
+    "employees",
+    "customers",
+    "brand",
+    "brands",
+    "products",
+    "factory",
+    "factories",
+    "plants",
+    "stores",
+    "shops",
+    "operations",
+    "bid",
+    "merger",
+    "parent",
+    "unit",
+    "units",
+    "chairwoman",
+    "founder",
 ];
 
 /// Last words of place names that a possessive construction must not turn into organisations.
@@ -109,6 +143,18 @@ const GEO_HEADS: &[&str] = &[
     "Bay",
     "Strait",
     "Coast",
+    "Hall",
+    "Palace",
+    "Square",
+    "Airport",
+    "Stadium",
+    "Hotel",
+    "Street",
+    "Road",
+    "Bridge",
+    "Tower",
+    "Museum",
+    "Park",
 ];
 
 /// "crane maker Huisman Itrec", "firms such as Heineken", "financial firm, China Life,".
@@ -165,8 +211,10 @@ pub(crate) fn described_as_body(ctx: &Ctx<'_>, c: Chunk) -> bool {
             return false;
         }
         if !t.cap && ctx.word_in(i, BODY_NOUNS) {
+            // "in Guangdong, the agency said" reports; it does not describe
             let next = ctx.tokens.get(i + 1);
-            return next.is_none_or(|n| n.kind != Kind::Possessive);
+            return next.is_none_or(|n| n.kind != Kind::Possessive)
+                && !super::actor::is_speech_verb(ctx.word(i + 1));
         }
         if ctx.word_in(
             i,
@@ -236,7 +284,10 @@ pub(crate) fn classify_late(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registr
             && ctx.word_in(c.first - 2, &["stake", "shares", "stakes", "shareholders"]);
         let traded = ctx.word_in(after, &["shares", "stock"]) && !ctx.tokens[after].cap;
         // "Fiat's chairman", "Air China's flotation": what only a company has
-        let owned = ctx.tokens.get(after).is_some_and(|t| t.kind == Kind::Possessive)
+        let owned = ctx
+            .tokens
+            .get(after)
+            .is_some_and(|t| t.kind == Kind::Possessive)
             && ctx.word_in(after + 1, CORPORATE_NOUNS);
         if statement || results || stake || traded || owned || ctx.word(after) == "announced" {
             cand.tag = Tag::Org(reg.add_org(&name, ctx.span(c.first, c.last), None));

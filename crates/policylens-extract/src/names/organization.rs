@@ -299,9 +299,9 @@ pub(crate) fn split_coordinated(ctx: &Ctx<'_>, cands: &mut Vec<Cand>) {
                     let right = (k + 1, c.last);
                     match ctx.word(k) {
                         "and" => {
-                            let left_name = is_keyword_name(ctx, left.0, left.1);
-                            let keyword_end = ctx.tax.org_keywords.contains(ctx.word(left.1))
+                            let left_name = is_keyword_name(ctx, left.0, left.1)
                                 && !ctx.word_in(right.0, FIELD_WORDS);
+                            let keyword_end = ctx.tax.org_keywords.contains(ctx.word(left.1));
                             (left_name && keyword_end)
                                 || (left_name
                                     && is_keyword_name(ctx, right.0, right.1)
