@@ -2,6 +2,7 @@
 //! dead-letters undecodable messages, publishes `AppliedEvent`s, and answers
 //! `policy.query.<Method>` requests in the `aggregate` queue group.
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -22,6 +23,10 @@ use crate::store::Store;
 
 const STAGE: &str = "aggregate";
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the fold checks whether the NATS connection was re-established.
+const RECONNECT_CHECK: Duration = Duration::from_secs(1);
+/// Longest pull request of the FACTS consumer.
+const PULL_EXPIRY: Duration = Duration::from_secs(5);
 /// Pause before re-opening FACTS after a consumer error.
 const RETRY_DELAY: Duration = Duration::from_millis(500);
 
@@ -127,10 +132,22 @@ async fn fold_facts(
         };
         let mut messages = messages;
         info!(from = checkpoint + 1, "reading FACTS");
+        // a reconnect (e.g. a restarted server) may have lost the ephemeral consumer: reopen
+        // FACTS at once rather than wait for the consumer to notice
+        let statistics = client.statistics();
+        let connects = statistics.connects.load(Ordering::Relaxed);
+        let mut tick = tokio::time::interval(RECONNECT_CHECK);
         loop {
             let first = tokio::select! {
                 _ = stop.cancelled() => return Ok(()),
                 next = messages.next() => next,
+                _ = tick.tick() => {
+                    if statistics.connects.load(Ordering::Relaxed) != connects {
+                        info!("reconnected to NATS; reopening FACTS");
+                        break;
+                    }
+                    continue;
+                }
             };
             let first = match first {
                 Some(Ok(message)) => message,
@@ -170,6 +187,8 @@ async fn open_facts(
             deliver_policy: consumer::DeliverPolicy::ByStartSequence {
                 start_sequence: start,
             },
+            // short pulls: a consumer lost with a restarted server is noticed within seconds
+            max_expires: PULL_EXPIRY,
             ..Default::default()
         })
         .await

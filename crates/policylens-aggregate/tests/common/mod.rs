@@ -31,6 +31,8 @@ pub struct Aggregate {
 
 impl Aggregate {
     pub fn start(url: &str, data_dir: &Path) -> Aggregate {
+        // RUST_LOG=policylens_aggregate=debug shows the service's logs in a failing test
+        policylens_runtime::init_tracing();
         let config = Config {
             nats: NatsArgs {
                 nats_url: url.to_string(),
