@@ -88,6 +88,17 @@ impl<'a> Doc<'a> {
 
 /// Collapses runs of white space (including hard line breaks) into single spaces.
 pub fn fold_whitespace(s: &str) -> String {
+    let s = s.trim();
+    // fast path: nothing to fold
+    let bytes = s.as_bytes();
+    let plain = !bytes.iter().enumerate().any(|(i, &b)| {
+        matches!(b, b'\n' | b'\r' | b'\t' | 0x0b | 0x0c)
+            || (b == b' ' && bytes.get(i + 1) == Some(&b' '))
+            || b >= 0x80
+    });
+    if plain {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for ch in s.trim().chars() {

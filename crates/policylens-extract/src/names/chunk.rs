@@ -91,8 +91,8 @@ fn connector_end(ctx: &Ctx<'_>, j: usize) -> Option<usize> {
     if t.kind == Kind::Possessive {
         // "Italy's Illva" and "Turner Broadcasting System Inc's CNN" are two names;
         // "People's Daily" is one
-        let owner_named = j > 0
-            && (ctx.is_place_at(j - 1) || ctx.tax.org_keywords.contains(ctx.word(j - 1)));
+        let owner_named =
+            j > 0 && (ctx.is_place_at(j - 1) || ctx.tax.org_keywords.contains(ctx.word(j - 1)));
         return (!owner_named).then_some(j + 1);
     }
     let word = t.text(ctx.text);

@@ -73,13 +73,22 @@ impl Registry {
     /// The person a name refers to: all its words belong to a known person's name, or a known
     /// person's words all belong to it. The most recently added match wins.
     pub fn find_person(&self, name: &str) -> Option<usize> {
-        let new: Vec<&str> = words(name).collect();
-        if new.is_empty() {
+        let mut new = [""; 6];
+        let mut n = 0;
+        for w in words(name) {
+            if n == new.len() {
+                return None;
+            }
+            new[n] = w;
+            n += 1;
+        }
+        if n == 0 {
             return None;
         }
+        let new = &new[..n];
         self.persons.iter().rposition(|p| {
-            let old: Vec<&str> = words(&p.name).collect();
-            new.iter().all(|w| old.contains(w)) || old.iter().all(|w| new.contains(w))
+            new.iter().all(|w| words(&p.name).any(|o| o == *w))
+                || words(&p.name).all(|o| new.contains(&o))
         })
     }
 
@@ -118,17 +127,24 @@ impl Registry {
         {
             return Some(idx);
         }
-        let new: Vec<&str> = words(name).collect();
-        if new.is_empty() {
+        if words(name).next().is_none() {
             return None;
         }
         self.orgs.iter().position(|o| {
-            if o.name == name || o.aliases.iter().any(|a| a == name) {
-                return true;
-            }
-            let old: Vec<&str> = words(&o.name).collect();
-            starts_with(&old, &new) || starts_with(&new, &old)
+            o.name == name || o.aliases.iter().any(|a| a == name) || word_prefix(&o.name, name)
         })
+    }
+}
+
+/// Whether the words of one name are a strict prefix of the other's.
+fn word_prefix(a: &str, b: &str) -> bool {
+    let (mut x, mut y) = (words(a), words(b));
+    loop {
+        match (x.next(), y.next()) {
+            (Some(p), Some(q)) if p == q => continue,
+            (Some(_), None) | (None, Some(_)) => return true,
+            _ => return false,
+        }
     }
 }
 

@@ -55,7 +55,10 @@ impl<'a> Ctx<'a> {
             .partition(|h| h.entry < tax.topics_split);
         let place_token = tokens
             .iter()
-            .map(|t| t.cap && is_place_name(tax, t.text(doc.text)))
+            .map(|t| {
+                let w = t.text(doc.text);
+                t.cap && !tax.name_stopwords.contains(w) && is_place_name(tax, w)
+            })
             .collect();
         let mut ctx = Self {
             name_word: Vec::new(),
