@@ -127,9 +127,7 @@ impl Registry {
         {
             return Some(idx);
         }
-        if words(name).next().is_none() {
-            return None;
-        }
+        words(name).next()?;
         self.orgs.iter().position(|o| {
             o.name == name || o.aliases.iter().any(|a| a == name) || word_prefix(&o.name, name)
         })
