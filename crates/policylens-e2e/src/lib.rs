@@ -8,7 +8,11 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Parser as _;
+use policylens_proto::ListSeriesRequest;
 use policylens_proto::policy_lens_client::PolicyLensClient;
+use policylens_proto::query::method;
+use policylens_proto::subjects;
+use prost::Message as _;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
@@ -82,13 +86,77 @@ impl Pipeline {
             tokio::spawn(policylens_gateway::run(gateway, listener, shutdown.clone())),
         ));
 
-        Ok(Pipeline {
+        let pipeline = Pipeline {
             gateway_addr,
             data_dir: data_dir.to_path_buf(),
             shutdown,
             tasks,
             _data: None,
-        })
+        };
+        pipeline.wait_ready(nats_url).await?;
+        Ok(pipeline)
+    }
+
+    /// Waits until documents published now cannot be lost: the ingest and extract consumers
+    /// exist (so the streams do), an aggregate answers queries, and the gateway reports SERVING.
+    async fn wait_ready(&self, nats_url: &str) -> anyhow::Result<()> {
+        let nats = async_nats::connect(nats_url)
+            .await
+            .context("failed to connect to NATS")?;
+        let js = async_nats::jetstream::new(nats.clone());
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        let ready = async {
+            for (stream, consumer) in [
+                (subjects::INGEST_STREAM, subjects::INGEST_CONSUMER),
+                (subjects::DOCS_STREAM, subjects::EXTRACT_CONSUMER),
+            ] {
+                loop {
+                    self.check_running()?;
+                    if let Ok(s) = js.get_stream(stream).await
+                        && s.consumer_info(consumer).await.is_ok()
+                    {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+            let probe = ListSeriesRequest {
+                page_size: 1,
+                ..Default::default()
+            }
+            .encode_to_vec();
+            let subject = subjects::query_subject(method::LIST_SERIES);
+            while nats
+                .request(subject.clone(), probe.clone().into())
+                .await
+                .is_err()
+            {
+                self.check_running()?;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let channel =
+                tonic::transport::Endpoint::from_shared(format!("http://{}", self.gateway_addr))?;
+            loop {
+                self.check_running()?;
+                if let Ok(channel) = channel.connect().await {
+                    let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
+                    let request = tonic_health::pb::HealthCheckRequest {
+                        service: String::new(),
+                    };
+                    if let Ok(response) = health.check(request).await
+                        && response.into_inner().status
+                            == tonic_health::pb::health_check_response::ServingStatus::Serving
+                                as i32
+                    {
+                        return anyhow::Ok(());
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        tokio::time::timeout_at(deadline, ready)
+            .await
+            .context("the pipeline did not become ready within 30 s")?
     }
 
     /// A gRPC client of the gateway, connected once it accepts connections.

@@ -56,10 +56,16 @@ fn load(args: &Args, shared: &Path) -> anyhow::Result<Vec<Doc>> {
             for path in bbc_files(shared) {
                 let payload = std::fs::read(&path)
                     .with_context(|| format!("failed to read {}", path.display()))?;
-                let id = normalize(&payload, &Meta::default(), &limits)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
-                    .doc_id;
-                docs.push(Doc { id, payload });
+                match normalize(&payload, &Meta::default(), &limits) {
+                    Ok(doc) => docs.push(Doc {
+                        id: doc.doc_id,
+                        payload,
+                    }),
+                    Err(e) => eprintln!(
+                        "skipping {} (ingest would dead-letter it): {e}",
+                        path.display()
+                    ),
+                }
             }
         }
         Some(path) => {
@@ -81,6 +87,32 @@ fn load(args: &Args, shared: &Path) -> anyhow::Result<Vec<Doc>> {
         docs.truncate(args.limit);
     }
     Ok(docs)
+}
+
+/// Prints what the streams hold when the pipeline stops making progress.
+async fn report_stall(client: &async_nats::Client, missing: &HashMap<String, Instant>) {
+    let js = async_nats::jetstream::new(client.clone());
+    for name in ["INGEST", "DOCS", "FACTS", "DLQ"] {
+        if let Ok(mut stream) = js.get_stream(name).await
+            && let Ok(info) = stream.info().await
+        {
+            eprintln!("stream {name}: {} messages", info.state.messages);
+        }
+    }
+    if let Ok(stream) = js.get_stream("DLQ").await {
+        for seq in 1..=20 {
+            let Ok(message) = stream.get_raw_message(seq).await else {
+                break;
+            };
+            eprintln!(
+                "dead letter {seq}: {}",
+                String::from_utf8_lossy(&message.payload)
+            );
+        }
+    }
+    for id in missing.keys().take(5) {
+        eprintln!("not applied: {id}");
+    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -170,12 +202,33 @@ async fn main() -> anyhow::Result<()> {
     let mut latencies = Vec::with_capacity(unique.len());
     let deadline = tokio::time::Instant::now() + Duration::from_secs(args.timeout_secs);
     let mut last_applied = start;
+    let mut last_report = Instant::now();
     while !published_at.is_empty() {
-        let Ok(Some(message)) = tokio::time::timeout_at(deadline, events.next()).await else {
+        if tokio::time::Instant::now() >= deadline {
             anyhow::bail!(
                 "timed out with {} documents not applied",
                 published_at.len()
             );
+        }
+        let next = tokio::time::timeout(Duration::from_secs(30), events.next()).await;
+        if last_report.elapsed() > Duration::from_secs(10) {
+            eprintln!(
+                "... {} applied, {} to go",
+                latencies.len(),
+                published_at.len()
+            );
+            last_report = Instant::now();
+        }
+        let message = match next {
+            Ok(Some(message)) => message,
+            Ok(None) => anyhow::bail!("the applied-events subscription ended"),
+            Err(_) => {
+                report_stall(&publisher, &published_at).await;
+                anyhow::bail!(
+                    "no progress for 30 s with {} documents not applied",
+                    published_at.len()
+                );
+            }
         };
         let Ok(event) = AppliedEvent::decode(message.payload) else {
             continue;
