@@ -37,9 +37,11 @@ pub(crate) fn compute_name_word(ctx: &Ctx<'_>, i: usize) -> bool {
     }
     let word = t.text(ctx.text);
     if ctx.tax.name_stopwords.contains(word) {
-        // "Minister He Kang": a capitalised stop word mid-sentence that is also a surname
+        // "Minister He Kang": a capitalised stop word mid-sentence that is also a surname;
+        // "First Boston": an ordinal opening a name
         return !t.sentence_start
-            && ctx.tax.given_names.contains(word)
+            && (ctx.tax.given_names.contains(word)
+                || matches!(word, "First" | "Second" | "Third"))
             && ctx.tokens.get(i + 1).is_some_and(|n| n.cap && n.is_word());
     }
     // bare numbers and words starting with a digit are not names

@@ -323,7 +323,11 @@ fn emit(ctx: &Ctx<'_>, registry: &Registry, facts: &mut Vec<Fact>) {
     }
     let reuters = publisher_is_reuters(ctx.text);
     for o in &registry.orgs {
-        if is_publisher(&o.name, reuters) || (o.entry.is_none() && ctx.is_place(&o.name)) {
+        let too_short = o.name.chars().filter(|c| c.is_alphanumeric()).count() < 2;
+        if too_short
+            || is_publisher(&o.name, reuters)
+            || (o.entry.is_none() && ctx.is_place(&o.name))
+        {
             continue;
         }
         facts.push(fact(

@@ -251,10 +251,19 @@ fn gazetteer_hit_ok(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool 
 /// Whether a gazetteer name opening chunk `c` runs on to a keyword ("China Life Insurance
 /// Company", "Volkswagen AG") without a coordination in between.
 fn extends_to_keyword(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool {
+    // "Merrill Lynch and Co Inc": only legal words after the coordination
+    let legal_tail = (last + 1..=c.last).all(|i| {
+        ctx.word_in(
+            i,
+            &[
+                "and", "&", "Co", "Inc", "Ltd", "Sons", "Cie", "Partners", "Company",
+            ],
+        )
+    });
     first == c.first
         && last < c.last
         && ctx.tax.org_keywords.contains(ctx.word(c.last))
-        && !(last + 1..c.last).any(|i| ctx.word_in(i, &["and", "&", "of"]))
+        && (legal_tail || !(last + 1..c.last).any(|i| ctx.word_in(i, &["and", "&", "of"])))
 }
 
 /// Whether `first..=last` is a keyword-headed name of two or more words.
