@@ -123,9 +123,10 @@ fn word_end(text: &str, start: usize) -> usize {
     while i < bytes.len() {
         // fast path: a run of ASCII letters and digits
         let run = i;
-        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-            i += 1;
-        }
+        i += bytes[i..]
+            .iter()
+            .position(|b| !WORD_BYTE[usize::from(*b)])
+            .unwrap_or(bytes.len() - i);
         if i > run {
             end = i;
             prev = bytes[i - 1] as char;
@@ -164,6 +165,17 @@ fn word_end(text: &str, start: usize) -> usize {
     }
     end
 }
+
+/// ASCII letters and digits, as a table.
+const WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
 
 /// Whether the letter before byte `dot` stands alone since the word start or the last period.
 fn single_letter_before(text: &str, word_start: usize, dot: usize) -> bool {
