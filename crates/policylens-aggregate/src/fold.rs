@@ -131,7 +131,7 @@ impl Folder {
         {
             let state = self.read()?;
             // decisions against the state plus the bundles earlier in this batch
-            let mut pending: HashMap<String, (String, [u8; 32])> = HashMap::new();
+            let mut pending: HashMap<String, (String, u64, [u8; 32])> = HashMap::new();
             for decoded in batch {
                 let doc_id = decoded
                     .bundle
@@ -140,11 +140,22 @@ impl Folder {
                     .map(|d| d.doc_id.clone())
                     .unwrap_or_default();
                 let version = &decoded.bundle.extractor_version;
+                let ingest_seq = decoded.bundle.document.as_ref().map_or(0, |d| d.ingest_seq);
+                let incoming = state::Revision {
+                    extractor_version: version,
+                    ingest_seq,
+                    bundle_hash: &decoded.bundle_hash,
+                };
                 let decision = match pending.get(&doc_id) {
-                    Some((v, h)) => {
-                        state::decide(Some((v.as_str(), h)), version, &decoded.bundle_hash)
-                    }
-                    None => state.decide(&doc_id, version, &decoded.bundle_hash),
+                    Some((v, seq, h)) => state::decide(
+                        Some(state::Revision {
+                            extractor_version: v,
+                            ingest_seq: *seq,
+                            bundle_hash: h,
+                        }),
+                        incoming,
+                    ),
+                    None => state.decide(&doc_id, incoming),
                 };
                 match decision {
                     Decision::Unchanged => outcomes.push(Outcome::Unchanged { doc_id }),
@@ -153,7 +164,10 @@ impl Folder {
                         applied_version,
                     }),
                     Decision::Apply => {
-                        pending.insert(doc_id.clone(), (version.clone(), decoded.bundle_hash));
+                        pending.insert(
+                            doc_id.clone(),
+                            (version.clone(), ingest_seq, decoded.bundle_hash),
+                        );
                         writes.push(StoredDoc {
                             doc_id,
                             bundle_hash: decoded.bundle_hash,

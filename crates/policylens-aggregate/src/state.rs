@@ -21,6 +21,9 @@ pub struct DocEntry {
     pub date_ms: i64,
     pub day: i32,
     pub bundle_hash: [u8; 32],
+    /// Sequence of the document's message in INGEST: a later ingest of the same id is a newer
+    /// revision of the document.
+    pub ingest_seq: u64,
     /// Entities mentioned, for co-mentions.
     pub entity_ids: BTreeSet<String>,
 }
@@ -32,7 +35,8 @@ pub enum Decision {
     Apply,
     /// Same extractor version and the same bundle bytes: already applied.
     Unchanged,
-    /// An older extractor version than the applied one.
+    /// An older extractor version than the applied one, or the same version of an earlier
+    /// ingest of the document.
     Stale { applied_version: String },
 }
 
@@ -108,37 +112,43 @@ pub fn compare_versions(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// Decides what an incoming bundle does given the applied (version, bundle hash), if any.
-pub fn decide(
-    current: Option<(&str, &[u8; 32])>,
-    extractor_version: &str,
-    bundle_hash: &[u8; 32],
-) -> Decision {
-    let Some((applied_version, applied_hash)) = current else {
+/// One bundle of a document, as far as choosing the current one goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Revision<'a> {
+    pub extractor_version: &'a str,
+    pub ingest_seq: u64,
+    pub bundle_hash: &'a [u8; 32],
+}
+
+/// Decides what an incoming bundle does given the applied one, if any. The current bundle of a
+/// document is the one with the newest extractor version, then the latest ingest (a corrected
+/// document re-sent under the same id), whatever order FACTS delivered them in — so the state is
+/// a function of the set of bundles, not of their order.
+pub fn decide(current: Option<Revision<'_>>, incoming: Revision<'_>) -> Decision {
+    let Some(current) = current else {
         return Decision::Apply;
     };
-    match compare_versions(extractor_version, applied_version) {
-        Ordering::Less => Decision::Stale {
-            applied_version: applied_version.to_string(),
-        },
-        Ordering::Equal if applied_hash == bundle_hash => Decision::Unchanged,
-        _ => Decision::Apply,
+    let stale = || Decision::Stale {
+        applied_version: current.extractor_version.to_string(),
+    };
+    match compare_versions(incoming.extractor_version, current.extractor_version) {
+        Ordering::Less => stale(),
+        Ordering::Greater => Decision::Apply,
+        Ordering::Equal if incoming.bundle_hash == current.bundle_hash => Decision::Unchanged,
+        Ordering::Equal if incoming.ingest_seq < current.ingest_seq => stale(),
+        Ordering::Equal => Decision::Apply,
     }
 }
 
 impl State {
     /// Decides whether a bundle changes the state.
-    pub fn decide(
-        &self,
-        doc_id: &str,
-        extractor_version: &str,
-        bundle_hash: &[u8; 32],
-    ) -> Decision {
-        let current = self
-            .docs
-            .get(doc_id)
-            .map(|d| (d.summary.extractor_version.as_str(), &d.bundle_hash));
-        decide(current, extractor_version, bundle_hash)
+    pub fn decide(&self, doc_id: &str, incoming: Revision<'_>) -> Decision {
+        let current = self.docs.get(doc_id).map(|d| Revision {
+            extractor_version: d.summary.extractor_version.as_str(),
+            ingest_seq: d.ingest_seq,
+            bundle_hash: &d.bundle_hash,
+        });
+        decide(current, incoming)
     }
 
     /// Replaces the document's facts with the bundle's and refreshes the views it touched;
@@ -168,6 +178,7 @@ impl State {
     pub fn apply_deferred(&mut self, mut bundle: FactBundle, bundle_hash: [u8; 32]) -> Touched {
         let document = bundle.document.take().unwrap_or_default();
         let doc_id = document.doc_id.clone();
+        let ingest_seq = document.ingest_seq;
         let mut series_ids = BTreeSet::new();
         let mut entity_ids = BTreeSet::new();
         if let Some(old) = self.docs.remove(&doc_id) {
@@ -208,6 +219,7 @@ impl State {
                 date_ms,
                 day,
                 bundle_hash,
+                ingest_seq,
                 entity_ids: new_entities,
             },
         );

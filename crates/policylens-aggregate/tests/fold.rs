@@ -319,3 +319,70 @@ async fn the_fold_survives_a_nats_server_restart() {
     wait_for_doc(&client, "filler-001", "1.0.0").await;
     aggregate.stop().await;
 }
+
+/// Two revisions of one document (same id, same extractor version, different text) reach FACTS
+/// in the opposite order of their ingest: the later ingest is the current one either way, and a
+/// fresh replica folding the same stream agrees.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_latest_ingest_of_a_document_wins_whatever_the_facts_order() {
+    let server = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let aggregate = Aggregate::start(server.url(), dir.path());
+    let (client, js) = connect(server.url()).await;
+
+    let mut first = Doc::new("revised-doc", "Budget", "1987-06-16");
+    first.org(
+        "Ministry of Finance",
+        "The Ministry of Finance published the budget.",
+    );
+    let mut corrected = Doc::new("revised-doc", "Budget (corrected)", "1987-06-16");
+    corrected.org(
+        "State Statistical Bureau",
+        "The State Statistical Bureau published the budget.",
+    );
+    let mut early = first.bundle("0.1.0");
+    early.document.as_mut().unwrap().ingest_seq = 3;
+    let mut late = corrected.bundle("0.1.0");
+    late.document.as_mut().unwrap().ingest_seq = 7;
+
+    // the corrected revision first, then the earlier one, then a marker to wait on
+    publish(&js, &late, false).await;
+    publish(&js, &early, false).await;
+    publish(&js, &filler(1).bundle("0.1.0"), true).await;
+    wait_for_doc(&client, "filler-001", "0.1.0").await;
+
+    let document: GetDocumentResponse = query(
+        &client,
+        "GetDocument",
+        &GetDocumentRequest {
+            doc_id: "revised-doc".into(),
+            include_body: false,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(document.document.unwrap().title, "Budget (corrected)");
+    let names: Vec<String> = document
+        .facts
+        .iter()
+        .filter_map(|f| match &f.kind {
+            Some(fact::Kind::Organization(o)) => Some(o.name.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(names, ["State Statistical Bureau"]);
+    assert!(
+        entity(&client, EntityKind::Organization, "Ministry of Finance")
+            .await
+            .is_none()
+    );
+    let before = snapshot(&client).await;
+    aggregate.stop().await;
+
+    // a fresh replica folding the same stream from the start reaches the same state
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = Aggregate::start(server.url(), fresh_dir.path());
+    wait_for_doc(&client, "filler-001", "0.1.0").await;
+    assert_same(&before, &snapshot(&client).await);
+    fresh.stop().await;
+}
