@@ -1,13 +1,18 @@
 //! Claim rules: when stated values of one series point are the same claim, and when two claims
 //! conflict.
 //!
-//! - claims group sources by qualifier (exact and unspecified alike) and value within 0.5 %;
+//! - claims group sources by qualifier (exact and unspecified alike) and value within
+//!   [`EXACT_TOLERANCE`] (0.2 %: "a third" written 33.3 or 33.33 is one claim, a revision from
+//!   7.08 to 7.05 billion is two);
 //! - two claims conflict only when no true value satisfies both: an exact 13.4 agrees with
 //!   "over 13", "over 13" agrees with "over 17", "under 10" conflicts with "over 13"; exact
-//!   values agree within 0.5 % (also against a bound, for rounding), "about"/"nearly" values
+//!   values agree within 0.2 % (also against a bound, for rounding), "about"/"nearly" values
 //!   within 5 %.
 
 use policylens_proto::v1::{Claim, Qualifier};
+
+/// Relative difference within which two exactly stated values are the same claim.
+pub const EXACT_TOLERANCE: f64 = 0.002;
 
 /// Unspecified qualifiers count as exact.
 pub fn normal_qualifier(q: i32) -> i32 {
@@ -54,7 +59,7 @@ fn bound(claim: &Claim) -> Bound {
         },
         Qualifier::Exact | Qualifier::Unspecified => Bound::Point {
             value,
-            tolerance: 0.005,
+            tolerance: EXACT_TOLERANCE,
         },
     }
 }
@@ -150,7 +155,7 @@ mod tests {
         use Qualifier::*;
         assert!(compatible(&claim(13.4, Exact), &claim(13.0, Over)));
         assert!(!compatible(&claim(12.0, Exact), &claim(13.0, Over)));
-        // an exact value is allowed its rounding (0.5 %) against a bound
+        // an exact value is allowed its rounding ([`EXACT_TOLERANCE`]) against a bound
         assert!(compatible(&claim(13.0, Exact), &claim(13.0, Over)));
         assert!(!compatible(&claim(12.9, Exact), &claim(13.0, Over)));
         assert!(compatible(&claim(13.0, Exact), &claim(13.0, AtLeast)));
@@ -160,5 +165,14 @@ mod tests {
         assert!(!compatible(&claim(13.4, Exact), &claim(12.1, Exact)));
         assert!(compatible(&claim(13.0, About), &claim(13.4, Exact)));
         assert!(compatible(&claim(9.8, Exact), &claim(10.0, Under)));
+    }
+
+    #[test]
+    fn exact_values_agree_only_within_rounding() {
+        use Qualifier::*;
+        // "a third" as 33.3 or 33.33 is one value
+        assert!(compatible(&claim(33.3, Exact), &claim(33.33, Exact)));
+        // a revised figure (7.08 billion, later 7.05 billion) is a disagreement
+        assert!(!compatible(&claim(7.08e9, Exact), &claim(7.05e9, Exact)));
     }
 }

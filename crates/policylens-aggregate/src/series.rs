@@ -291,7 +291,7 @@ fn build_point(
         }
     }
 
-    // claims: group by qualifier, then by value within 0.5 % of the group's first value
+    // claims: group by qualifier, then by value within EXACT_TOLERANCE of the group's first value
     let mut order: Vec<usize> = (0..sources.len()).collect();
     order.sort_by(|&a, &b| {
         let (sa, sb) = (&sources[a], &sources[b]);
@@ -305,7 +305,11 @@ fn build_point(
         let joins = groups.last().is_some_and(|g| {
             let anchor = &sources[g[0]];
             normal_qualifier(anchor.obs.qualifier) == normal_qualifier(sources[i].obs.qualifier)
-                && within(anchor.obs.value, sources[i].obs.value, 0.005)
+                && within(
+                    anchor.obs.value,
+                    sources[i].obs.value,
+                    crate::claims::EXACT_TOLERANCE,
+                )
         });
         if joins {
             groups.last_mut().expect("checked").push(i);
