@@ -91,10 +91,11 @@ pub fn fold_whitespace(s: &str) -> String {
     let s = s.trim();
     // fast path: nothing to fold
     let bytes = s.as_bytes();
+    // (non-ASCII white space starts with 0xC2, 0xE1, 0xE2 or 0xE3 in UTF-8)
     let plain = !bytes.iter().enumerate().any(|(i, &b)| {
-        matches!(b, b'\n' | b'\r' | b'\t' | 0x0b | 0x0c)
+        matches!(b, b'\n' | b'\r' | b'\t' | 0x0b | 0x0c | 0xe1 | 0xe2 | 0xe3)
             || (b == b' ' && bytes.get(i + 1) == Some(&b' '))
-            || b >= 0x80
+            || (b == 0xc2 && matches!(bytes.get(i + 1), Some(0x85 | 0xa0)))
     });
     if plain {
         return s.to_string();

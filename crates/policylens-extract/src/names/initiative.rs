@@ -66,6 +66,11 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
         if matches!(cand.tag, Tag::Person(_) | Tag::Org(_)) {
             continue;
         }
+        let head = c.len() >= 2 && HEADS.contains(&ctx.word(c.last));
+        let noun_after = ctx.word_in(c.last + 1, NOUNS);
+        if !head && !noun_after {
+            continue;
+        }
         // "U.S. Plan", "Senate plan", "LDP plan" name who plans, not a programme
         let named = (c.first..c.last).any(|i| {
             ctx.tokens[i].is_word()
@@ -74,15 +79,13 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
         });
         // treaties take their city's name: "Paris Accord", "Warsaw Pact"
         let treaty = ctx.word_in(c.last, &["Accord", "Protocol", "Pact", "Agenda"]);
-        let headed = c.len() >= 2 && HEADS.contains(&ctx.word(c.last)) && (named || treaty);
+        let headed = head && (named || treaty);
         let lone = c.len() == 1
             && (ctx.tokens[c.first].sentence_start
                 || ctx.tokens[c.first].all_caps
                 || ctx.tax.org_keywords.contains(ctx.word(c.first)));
-        let before_noun = !lone
-            && !ctx.is_place_at(c.first)
-            && ctx.word_in(c.last + 1, NOUNS)
-            && !ctx.tokens[c.last + 1].cap;
+        let before_noun =
+            noun_after && !lone && !ctx.is_place_at(c.first) && !ctx.tokens[c.last + 1].cap;
         if (headed || before_noun) && !ctx.is_place_chunk(c) {
             found.push((ctx.span(c.first, c.last), ctx.chunk_text(c)));
         }

@@ -41,8 +41,13 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
             }
             c += 1;
         }
-        if speakers.is_empty() && last_person.is_none() {
-            continue;
+        if speakers.is_empty() {
+            // only "he said" can still quote the last person named
+            let pronoun = last_person.is_some()
+                && (first..last).any(|i| ctx.word_in(i, PRONOUNS) && ctx.word(i).len() <= 3);
+            if !pronoun {
+                continue;
+            }
         }
         let speech = (first..last).find(|&i| {
             ctx.tokens[i].is_word() && !ctx.tokens[i].cap && is_speech_verb(ctx.word(i))
