@@ -3,6 +3,7 @@
 //! "of"/"at" complements ("a group net profit of", "put output at"), or rightwards from a
 //! premodifying figure ("a $45bn state bailout") or a share ("45 pct of China's sugar").
 
+use super::tidy::is_nonhead;
 use super::tokens::{DETERMINERS, GENERIC_HEAD, Kind, NP_PREPOSITIONS, Token, is_break, is_chain};
 
 /// Where a figure's metric comes from.
@@ -302,7 +303,9 @@ impl<'a> Walker<'a> {
                 return Found::Inherit(m);
             }
             if let Some(w) = self.word(i) {
-                if is_chain(w) || is_period_word(w) || self.is(i, DETERMINERS) {
+                // "expanded by a breakneck 9.5%": an adjective of the figure itself
+                let of_figure = i + 1 == q && is_nonhead(w) && !is_chain(w);
+                if is_chain(w) || is_period_word(w) || self.is(i, DETERMINERS) || of_figure {
                     j = i;
                     continue;
                 }

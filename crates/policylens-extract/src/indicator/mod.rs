@@ -5,6 +5,7 @@
 
 mod metric;
 mod status;
+mod tidy;
 mod tokens;
 
 use std::collections::BTreeMap;

@@ -7,6 +7,7 @@ use regex::Regex;
 
 use super::metric::{Found, Walker};
 use super::status::{self, Tense};
+use super::tidy::{named_only, tidy};
 use super::tokens::{Kind, Token, tokenize};
 use super::{ADJACENT_GAP, CLAUSE_BREAK, FROM_BEFORE, GROWTH_WORDS, Statement, build};
 use crate::fact::Fact;
@@ -159,9 +160,25 @@ impl Sentence<'_, '_> {
                 if r.start >= 2 && walker.is(r.start - 1, &["in", "of"]) {
                     change = walker.word(r.start - 2).and_then(change_of);
                 }
-                let mut name = walker.name(r.clone());
+                let written = walker.name(r.clone());
+                let mut name = tidy(&written).unwrap_or_default();
+                if name.is_empty() && named_only(&written) && places::canonical(&written).is_none()
+                {
+                    // "Xiamen Construction and Development Corporation 10 pct": its share
+                    if q.unit == "percent" && r.end == q_tok {
+                        name = format!("{written} share");
+                    }
+                }
                 // "Thailand exported 18,367 tonnes", "China imported 7.73 mln tonnes of grain"
                 let verb_noun = (r.end..q_tok).find_map(|k| walker.word(k).and_then(noun_of_verb));
+                if name.is_empty()
+                    && named_only(&written)
+                    && (verb_noun.is_some() || COUNT_UNITS.contains(&q.unit.as_str()))
+                {
+                    // "GM earned $3.7bn", "China has 521 sugar mills": the verb or the counted
+                    // noun names the measure of the named subject
+                    name = written.clone();
+                }
                 if let Some(noun) = verb_noun.filter(|n| !name.to_lowercase().contains(n)) {
                     let goods = walker
                         .is(q_tok + 1, &["of"])
@@ -176,12 +193,12 @@ impl Sentence<'_, '_> {
                         .collect::<Vec<_>>()
                         .join(" ");
                 }
-                if share && q.unit == "percent" {
+                if share && q.unit == "percent" && !name.is_empty() {
                     name = format!("share of {name}");
                 }
-                if let Some(owner) = owner {
+                if let Some(owner) = owner.filter(|_| !name.is_empty()) {
                     let owner = walker.name(owner);
-                    if !owner.is_empty() {
+                    if !owner.is_empty() && !name.starts_with(&owner) {
                         name = format!("{owner} {name}");
                     }
                 }

@@ -1,0 +1,362 @@
+//! Tidying a walked metric phrase into a noun phrase naming the measured thing: cut at the last
+//! verb inside it ("implying GDP growth" → "GDP growth"), strip leading conjunctions and
+//! adverbs and a trailing time phrase ("sales in the fourth" → "sales"), and reject phrases
+//! with no measurable head ("well", "first six months") or that only name a place or a body
+//! ("China", "State Council"). Word classes come from `data/metric_words.txt`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use super::tokens::{DETERMINERS, NP_PREPOSITIONS};
+
+const WORDS: &str = include_str!("../../data/metric_words.txt");
+
+static CLASSES: LazyLock<HashMap<&'static str, HashSet<&'static str>>> = LazyLock::new(|| {
+    let mut classes: HashMap<&'static str, HashSet<&'static str>> = HashMap::new();
+    let mut section = "";
+    for line in WORDS.lines() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = name;
+            continue;
+        }
+        classes.entry(section).or_default().insert(line);
+    }
+    classes
+});
+
+fn in_class(class: &str, word: &str) -> bool {
+    CLASSES.get(class).is_some_and(|set| set.contains(word))
+}
+
+/// Whether a lower-case word can never head a metric (adverb, adjective, ordinal, time word).
+pub fn is_nonhead(word: &str) -> bool {
+    in_class("nonheads", word)
+}
+
+const CONJUNCTIONS: &[&str] = &[
+    "and", "or", "but", "nor", "plus", "than", "then", "yet", "&",
+];
+const PREPOSITIONS: &[&str] = &[
+    "of",
+    "in",
+    "for",
+    "with",
+    "between",
+    "on",
+    "to",
+    "from",
+    "at",
+    "by",
+    "during",
+    "over",
+    "into",
+    "via",
+    "through",
+    "throughout",
+    "about",
+    "around",
+    "per",
+];
+/// Adverbs and particles dropped from the edges of a metric.
+const EDGE_ADVERBS: &[&str] = &[
+    "well",
+    "already",
+    "again",
+    "also",
+    "still",
+    "even",
+    "only",
+    "just",
+    "back",
+    "out",
+    "previously",
+    "respectively",
+    "currently",
+    "so",
+    "too",
+    "very",
+    "much",
+    "further",
+    "steadily",
+    "upwards",
+    "downwards",
+    "meanwhile",
+    "alone",
+    "both",
+    "either",
+    "ahead",
+    "off",
+];
+const TIME_NOUNS: &[&str] = &[
+    "season", "week", "weeks", "month", "months", "quarter", "quarters", "period", "half",
+    "decade", "days", "day",
+];
+const POSSESSIVES: &[&str] = &[
+    "its", "their", "his", "her", "our", "a", "an", "the", "most",
+];
+
+struct Word<'a> {
+    raw: &'a str,
+    lower: String,
+}
+
+impl Word<'_> {
+    fn capitalised(&self) -> bool {
+        self.raw.starts_with(|c: char| c.is_uppercase())
+    }
+    /// The word without a possessive ending: "China's" → "china".
+    fn stem(&self) -> &str {
+        let w = self.lower.trim_end_matches('\'');
+        w.strip_suffix("'s").unwrap_or(w)
+    }
+    fn adverb(&self) -> bool {
+        let w = self.lower.as_str();
+        EDGE_ADVERBS.contains(&w)
+            || (w.len() > 4 && w.ends_with("ly") && !self.capitalised() && !in_class("nouns", w))
+    }
+    fn function(&self) -> bool {
+        let w = self.lower.as_str();
+        DETERMINERS.contains(&w)
+            || NP_PREPOSITIONS.contains(&w)
+            || PREPOSITIONS.contains(&w)
+            || CONJUNCTIONS.contains(&w)
+    }
+}
+
+/// The tidied metric, or `None` when the phrase names nothing measurable.
+pub fn tidy(phrase: &str) -> Option<String> {
+    let words: Vec<Word<'_>> = phrase
+        .split_whitespace()
+        .map(|raw| Word {
+            raw,
+            lower: raw.to_ascii_lowercase(),
+        })
+        .collect();
+    let n = words.len();
+    let verb = (0..n).rev().find(|&k| is_verb(&words, k));
+    let kept: Vec<&Word<'_>> = match verb {
+        None => words.iter().collect(),
+        Some(v) => {
+            let after = trim(&words[v + 1..]);
+            // "forecasts slipping": a lone participle names nothing
+            let participle = after.len() == 1 && after[0].lower.ends_with("ing");
+            if has_head(after) && !participle {
+                // "Nestle forecasts organic earnings": the named owner before the verb stays
+                let first_verb = (0..v).find(|&k| is_verb(&words, k)).unwrap_or(v);
+                let owner = &words[..first_verb];
+                let named = !owner.is_empty()
+                    && owner.len() <= 4
+                    && owner.iter().all(|w| w.capitalised() || w.function());
+                let mut kept: Vec<&Word<'_>> = Vec::new();
+                if named && v == first_verb {
+                    kept.extend(owner.iter());
+                }
+                kept.extend(after.iter());
+                kept
+            } else {
+                let first_verb = (0..=v).find(|&k| is_verb(&words, k)).unwrap_or(v);
+                words[..first_verb].iter().collect()
+            }
+        }
+    };
+    let mut kept = cut_time_phrase(&kept);
+    // "production crushing season": a time noun left over from a dropped period
+    while kept.len() > 1
+        && kept
+            .last()
+            .is_some_and(|w| TIME_NOUNS.contains(&w.lower.as_str()))
+    {
+        kept.pop();
+        while kept.len() > 1 && kept.last().is_some_and(|w| w.lower.ends_with("ing")) {
+            kept.pop();
+        }
+    }
+    let kept = trim_refs(kept);
+    if !has_head_refs(kept.clone()) {
+        return None;
+    }
+    Some(kept.iter().map(|w| w.raw).collect::<Vec<_>>().join(" "))
+}
+
+/// Whether a phrase names only a body or place: capitalised words and no measure noun.
+pub fn named_only(phrase: &str) -> bool {
+    let words: Vec<Word<'_>> = phrase
+        .split_whitespace()
+        .map(|raw| Word {
+            raw,
+            lower: raw.to_ascii_lowercase(),
+        })
+        .collect();
+    let content: Vec<&Word<'_>> = words.iter().filter(|w| !w.function()).collect();
+    !content.is_empty()
+        && content.iter().all(|w| w.capitalised())
+        && !content.iter().any(|w| in_class("measures", w.stem()))
+}
+
+/// Whether word `k` of a phrase is a verb: a listed verb, a lower-case -ing form that is no
+/// noun, a word before a possessive ("boost its profits"), or an -ed form before a determiner.
+fn is_verb(words: &[Word<'_>], k: usize) -> bool {
+    let w = &words[k];
+    if w.capitalised() || w.raw.contains('-') || w.function() {
+        return false;
+    }
+    let lower = w.lower.as_str();
+    if in_class("nouns", lower) || in_class("measures", lower) {
+        return false;
+    }
+    if in_class("verbs", lower) {
+        return true;
+    }
+    let next = words.get(k + 1).map(|w| w.lower.as_str());
+    // "delivering a", "paying its": a participle taking an object; not "strategic emerging
+    // industries", "operating profit", "sugar mills working", "cost of producing"
+    if lower.len() > 5 && lower.ends_with("ing") && next.is_some_and(|n| POSSESSIVES.contains(&n)) {
+        return true;
+    }
+    if next.is_some_and(|n| matches!(n, "its" | "their" | "his" | "our")) && !is_nonhead(lower) {
+        return true;
+    }
+    lower.len() > 4 && lower.ends_with("ed") && next.is_some_and(|n| POSSESSIVES.contains(&n))
+}
+
+fn edge(w: &Word<'_>) -> bool {
+    w.function() || w.adverb()
+}
+
+fn trim<'w, 'a>(words: &'w [Word<'a>]) -> &'w [Word<'a>] {
+    let mut s = 0;
+    let mut e = words.len();
+    while s < e && edge(&words[s]) {
+        s += 1;
+    }
+    while e > s && edge(&words[e - 1]) {
+        e -= 1;
+    }
+    &words[s..e]
+}
+
+fn trim_refs<'w, 'a>(words: Vec<&'w Word<'a>>) -> Vec<&'w Word<'a>> {
+    let mut s = 0;
+    let mut e = words.len();
+    while s < e && edge(words[s]) {
+        s += 1;
+    }
+    while e > s && edge(words[e - 1]) {
+        e -= 1;
+    }
+    words[s..e].to_vec()
+}
+
+/// Drops a trailing prepositional phrase that only states a time: "in the fourth", "for the
+/// whole", "in the week to 25", "at the end".
+fn cut_time_phrase<'w, 'a>(words: &[&'w Word<'a>]) -> Vec<&'w Word<'a>> {
+    let timeish = |w: &Word<'_>| {
+        let l = w.lower.as_str();
+        is_nonhead(l) || w.function() || l.bytes().all(|b| b.is_ascii_digit() || b == b'/')
+    };
+    for p in 1..words.len() {
+        let prep = PREPOSITIONS.contains(&words[p].lower.as_str());
+        if !prep {
+            continue;
+        }
+        let tail = &words[p + 1..];
+        // "in the week to 25"; "at a six-year high" (a level, not a thing)
+        let level = tail.last().is_some_and(|w| is_nonhead(&w.lower))
+            && !tail.iter().any(|w| in_class("measures", w.stem()));
+        if tail.iter().all(|w| timeish(w)) || level {
+            return words[..p].to_vec();
+        }
+    }
+    words.to_vec()
+}
+
+fn has_head(words: &[Word<'_>]) -> bool {
+    has_head_refs(words.iter().collect())
+}
+
+/// A measurable head: the last word is a noun-like word, and a phrase of capitalised words
+/// only (a place, a company, a body) holds a measure noun.
+fn has_head_refs(words: Vec<&Word<'_>>) -> bool {
+    let Some(last) = words.last() else {
+        return false;
+    };
+    let head = last.stem();
+    if is_nonhead(head)
+        || last.function()
+        || last.adverb()
+        || in_class("verbs", head)
+        || head
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b".,/-".contains(&b))
+    {
+        return false;
+    }
+    let content: Vec<&&Word<'_>> = words.iter().filter(|w| !w.function()).collect();
+    let named_only = content.iter().all(|w| w.capitalised());
+    !named_only || content.iter().any(|w| in_class("measures", w.stem()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tidy;
+
+    #[test]
+    fn cuts_at_verbs() {
+        assert_eq!(tidy("implying GDP growth").as_deref(), Some("GDP growth"));
+        assert_eq!(
+            tidy("lift its dividend payment").as_deref(),
+            Some("dividend payment")
+        );
+        assert_eq!(tidy("sales came").as_deref(), Some("sales"));
+        assert_eq!(
+            tidy("Nestle forecasts organic earnings").as_deref(),
+            Some("Nestle organic earnings")
+        );
+        assert_eq!(tidy("China came second"), None);
+        assert_eq!(
+            tidy("mortgage lending").as_deref(),
+            Some("mortgage lending")
+        );
+    }
+
+    #[test]
+    fn strips_edges_and_time() {
+        assert_eq!(tidy("and Nationwide").as_deref(), None);
+        assert_eq!(tidy("and house prices").as_deref(), Some("house prices"));
+        assert_eq!(
+            tidy("pre-tax earnings in the fourth").as_deref(),
+            Some("pre-tax earnings")
+        );
+        assert_eq!(
+            tidy("sales in shopping malls in the week to 25").as_deref(),
+            Some("sales in shopping malls")
+        );
+        assert_eq!(tidy("first six months"), None);
+        assert_eq!(
+            tidy("out of a total grain harvest").as_deref(),
+            Some("total grain harvest")
+        );
+    }
+
+    #[test]
+    fn rejects_names_and_fragments() {
+        for junk in [
+            "well",
+            "China",
+            "State Council",
+            "Barclays",
+            "previously",
+            "annual",
+            "at",
+        ] {
+            assert_eq!(tidy(junk), None, "{junk}");
+        }
+        assert_eq!(tidy("GDP").as_deref(), Some("GDP"));
+        assert_eq!(tidy("Sales").as_deref(), Some("Sales"));
+        assert_eq!(tidy("Shell reserves").as_deref(), Some("Shell reserves"));
+    }
+}
