@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use async_nats::jetstream::{self, consumer};
+use async_nats::jetstream;
 use policylens_extract::{Extractor, Fact, Input, Taxonomy};
 use policylens_proto::subjects;
 use policylens_runtime::streams;
@@ -58,21 +58,15 @@ pub async fn run_with_engine(
     let client = policylens_runtime::connect(&config.nats, "policylens-extract").await?;
     let js = jetstream::new(client.clone());
     streams::ensure_streams(&js, &config.streams).await?;
-    let consumer: consumer::PullConsumer = js
-        .create_consumer_on_stream(
-            consumer::pull::Config {
-                durable_name: Some(subjects::EXTRACT_CONSUMER.to_string()),
-                description: Some("the extract service, shared by every replica".to_string()),
-                ack_policy: consumer::AckPolicy::Explicit,
-                ack_wait: config.ack_wait,
-                filter_subject: subjects::DOCS.to_string(),
-                ..Default::default()
-            },
-            subjects::DOCS_STREAM,
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!(e))
-        .context("failed to create or update the extract consumer")?;
+    let consumer = policylens_runtime::consume::durable_consumer(
+        &js,
+        subjects::DOCS_STREAM,
+        subjects::EXTRACT_CONSUMER,
+        subjects::DOCS,
+        "the extract service, shared by every replica",
+        config.ack_wait,
+    )
+    .await?;
 
     let context = Arc::new(process::Context {
         js,

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use policylens_extract::{Date, EXTRACTOR_VERSION, Input};
 use policylens_proto::dlq::{DeadLetter, Reason};
 use policylens_proto::{Document, FactBundle, subjects};
+use policylens_runtime::consume;
 use prost::Message as _;
 use tracing::{Instrument as _, info, info_span, warn};
 
@@ -67,29 +68,11 @@ pub(crate) async fn handle(context: &Context, message: jetstream::Message) {
             Err(Failure::Extraction(detail)) => Err(anyhow::anyhow!(detail)),
             Err(Failure::Transient(error)) => Err(error),
         };
-        match settled {
-            Ok(()) => {
-                if let Err(e) = message.ack().await {
-                    warn!(error = %e, "failed to ack a document; it will be redelivered");
-                }
-            }
-            Err(e) => {
-                let delay = retry_delay(delivered);
-                warn!(error = format!("{e:#}"), retry_in = ?delay, "failed to extract a document; will retry");
-                if let Err(e) = message.ack_with(AckKind::Nak(Some(delay))).await {
-                    warn!(error = %e, "failed to nak a document; it will be redelivered");
-                }
-            }
-        }
+        let settled = settled.map_err(|e| e.context("failed to extract a document"));
+        consume::settle(&message, settled, delivered).await;
     }
     .instrument(span)
     .await;
-}
-
-/// 1 s, 2 s, 4 s, ... up to a minute.
-fn retry_delay(delivered: i64) -> Duration {
-    let exponent = u32::try_from(delivered.clamp(1, 7) - 1).unwrap_or(0);
-    Duration::from_secs(2u64.pow(exponent)).min(Duration::from_secs(60))
 }
 
 async fn process(context: &Context, message: &jetstream::Message, seq: u64) -> Result<(), Failure> {
@@ -293,10 +276,4 @@ mod tests {
         assert_eq!(panic_message(panic.as_ref()), "static");
     }
 
-    #[test]
-    fn retry_delays_grow_and_are_capped() {
-        assert_eq!(retry_delay(1), Duration::from_secs(1));
-        assert_eq!(retry_delay(3), Duration::from_secs(4));
-        assert_eq!(retry_delay(50), Duration::from_secs(60));
-    }
 }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use async_nats::jetstream::{self, consumer, kv};
+use async_nats::jetstream::{self, kv};
 use policylens_normalize::Limits;
 use policylens_proto::subjects;
 use policylens_runtime::streams;
@@ -55,21 +55,15 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
         .await
         .map_err(|e| anyhow::anyhow!(e))
         .context("failed to create or update the seen-document bucket")?;
-    let consumer: consumer::PullConsumer = js
-        .create_consumer_on_stream(
-            consumer::pull::Config {
-                durable_name: Some(subjects::INGEST_CONSUMER.to_string()),
-                description: Some("the ingest service".to_string()),
-                ack_policy: consumer::AckPolicy::Explicit,
-                ack_wait: config.ack_wait,
-                filter_subject: subjects::INGEST.to_string(),
-                ..Default::default()
-            },
-            subjects::INGEST_STREAM,
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!(e))
-        .context("failed to create or update the ingest consumer")?;
+    let consumer = policylens_runtime::consume::durable_consumer(
+        &js,
+        subjects::INGEST_STREAM,
+        subjects::INGEST_CONSUMER,
+        subjects::INGEST,
+        "the ingest service",
+        config.ack_wait,
+    )
+    .await?;
 
     let context = Arc::new(process::Context {
         js,

@@ -1,14 +1,13 @@
 //! One INGEST message: headers and payload to a normalised document on DOCS, or a dead letter;
 //! ack after the durable side effect, nak with a growing delay on transient failures.
 
-use std::time::Duration;
-
 use anyhow::Context as _;
-use async_nats::jetstream::{self, AckKind, kv};
+use async_nats::jetstream::{self, kv};
 use bytes::Bytes;
 use policylens_normalize::{Limits, Normalized, Rejection, normalize};
 use policylens_proto::dlq::{DeadLetter, Reason};
 use policylens_proto::{Document, subjects};
+use policylens_runtime::consume;
 use prost::Message as _;
 use tracing::{Instrument as _, debug, info, info_span, warn};
 
@@ -61,27 +60,20 @@ pub(crate) async fn handle(context: &Context, message: jetstream::Message) {
                         debug!(%reason, "message dead-lettered")
                     }
                 }
-                if let Err(e) = message.ack().await {
-                    warn!(error = %e, "failed to ack a message; it will be redelivered");
-                }
+                consume::settle(&message, Ok(()), delivered).await;
             }
             Err(e) => {
-                let delay = retry_delay(delivered);
-                warn!(error = format!("{e:#}"), retry_in = ?delay, "failed to ingest a message; will retry");
-                if let Err(e) = message.ack_with(AckKind::Nak(Some(delay))).await {
-                    warn!(error = %e, "failed to nak a message; it will be redelivered");
-                }
+                consume::settle(
+                    &message,
+                    Err(e.context("failed to ingest a message")),
+                    delivered,
+                )
+                .await;
             }
         }
     }
     .instrument(span)
     .await;
-}
-
-/// 1 s, 2 s, 4 s, ... up to a minute.
-fn retry_delay(delivered: i64) -> Duration {
-    let exponent = u32::try_from(delivered.clamp(1, 7) - 1).unwrap_or(0);
-    Duration::from_secs(2u64.pow(exponent)).min(Duration::from_secs(60))
 }
 
 async fn process(
@@ -236,15 +228,6 @@ async fn dead_letter(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retry_delays_grow_and_are_capped() {
-        assert_eq!(retry_delay(1), Duration::from_secs(1));
-        assert_eq!(retry_delay(2), Duration::from_secs(2));
-        assert_eq!(retry_delay(4), Duration::from_secs(8));
-        assert_eq!(retry_delay(100), Duration::from_secs(60));
-        assert_eq!(retry_delay(0), Duration::from_secs(1));
-    }
 
     #[test]
     fn seen_keys_are_kv_legal() {

@@ -123,3 +123,66 @@ async fn sleep_or_shutdown(backoff: &mut Duration, shutdown: &CancellationToken)
         () = tokio::time::sleep(wait) => false,
     }
 }
+
+/// Creates (or updates) the durable pull consumer `name` on `stream`, explicit ack, filtered to
+/// `subject`; idempotent, so every replica and every restart may call it.
+pub async fn durable_consumer(
+    js: &async_nats::jetstream::Context,
+    stream: &str,
+    name: &str,
+    subject: &str,
+    description: &str,
+    ack_wait: Duration,
+) -> anyhow::Result<PullConsumer> {
+    js.create_consumer_on_stream(
+        async_nats::jetstream::consumer::pull::Config {
+            durable_name: Some(name.to_string()),
+            description: Some(description.to_string()),
+            ack_policy: async_nats::jetstream::consumer::AckPolicy::Explicit,
+            ack_wait,
+            filter_subject: subject.to_string(),
+            ..Default::default()
+        },
+        stream,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!(e))
+    .with_context(|| format!("failed to create or update the {name} consumer on {stream}"))
+}
+
+/// Acks `message` when its handling succeeded (the durable side effect is done); otherwise naks
+/// it with a delay growing with its delivery count, so JetStream redelivers it later.
+pub async fn settle(message: &Message, handled: anyhow::Result<()>, delivered: i64) {
+    match handled {
+        Ok(()) => {
+            if let Err(e) = message.ack().await {
+                warn!(error = %e, "failed to ack a message; it will be redelivered");
+            }
+        }
+        Err(e) => {
+            let delay = retry_delay(delivered);
+            warn!(error = format!("{e:#}"), retry_in = ?delay, "failed to handle a message; will retry");
+            let nak = async_nats::jetstream::AckKind::Nak(Some(delay));
+            if let Err(e) = message.ack_with(nak).await {
+                warn!(error = %e, "failed to nak a message; it will be redelivered");
+            }
+        }
+    }
+}
+
+/// 1 s, 2 s, 4 s, ... up to a minute.
+pub fn retry_delay(delivered: i64) -> Duration {
+    let exponent = u32::try_from(delivered.clamp(1, 7) - 1).unwrap_or(0);
+    Duration::from_secs(2u64.pow(exponent)).min(Duration::from_secs(60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delays_grow_to_a_minute() {
+        let delays: Vec<u64> = (0..10).map(|n| retry_delay(n).as_secs()).collect();
+        assert_eq!(delays, [1, 1, 2, 4, 8, 16, 32, 60, 60, 60]);
+    }
+}
