@@ -225,3 +225,52 @@ pub fn bbc_files(shared: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Waits until every document id answers GetDocument (FACTS order is not publish order).
+pub async fn wait_for_documents(
+    client: &PolicyLensClient<Channel>,
+    ids: &[String],
+    timeout: Duration,
+) {
+    let pending = std::sync::Arc::new(std::sync::Mutex::new(ids.to_vec()));
+    policylens_testkit::wait_for("every document to be queryable", timeout, || {
+        let mut client = client.clone();
+        let pending = pending.clone();
+        async move {
+            let ids: Vec<String> = pending.lock().ok()?.clone();
+            for id in ids {
+                let request = policylens_proto::GetDocumentRequest {
+                    doc_id: id.clone(),
+                    include_body: false,
+                };
+                client.get_document(request).await.ok()?;
+                pending.lock().ok()?.retain(|p| p != &id);
+            }
+            Some(())
+        }
+    })
+    .await;
+}
+
+/// Waits until the ingest service has acknowledged everything on INGEST so far.
+pub async fn wait_until_ingested(nats: &async_nats::Client, timeout: Duration) {
+    let js = async_nats::jetstream::new(nats.clone());
+    let mut ingest = js
+        .get_stream(subjects::INGEST_STREAM)
+        .await
+        .expect("the INGEST stream");
+    let last = ingest
+        .info()
+        .await
+        .expect("INGEST info")
+        .state
+        .last_sequence;
+    policylens_testkit::wait_for("ingest to process every message", timeout, || {
+        let ingest = ingest.clone();
+        async move {
+            let info = ingest.consumer_info(subjects::INGEST_CONSUMER).await.ok()?;
+            (info.ack_floor.stream_sequence >= last).then_some(())
+        }
+    })
+    .await;
+}

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
-use policylens_e2e::{Pipeline, bbc_files};
+use policylens_e2e::{Pipeline, bbc_files, wait_for_documents, wait_until_ingested};
 use policylens_normalize::{Limits, Meta, normalize};
 use policylens_proto::policy_lens_client::PolicyLensClient;
 use policylens_proto::{
@@ -233,30 +233,8 @@ async fn bbc_200_documents_each_queryable_exactly_once() {
         publisher.flush().await.unwrap();
     }
 
-    let pending = std::sync::Arc::new(std::sync::Mutex::new(expected.clone()));
-    wait_for(
-        "every document to be queryable",
-        Duration::from_secs(180),
-        || {
-            let mut client = client.clone();
-            let pending = pending.clone();
-            async move {
-                let ids: Vec<String> = pending.lock().unwrap().iter().cloned().collect();
-                for id in ids {
-                    let request = GetDocumentRequest {
-                        doc_id: id.clone(),
-                        include_body: false,
-                    };
-                    if client.get_document(request).await.is_err() {
-                        return None;
-                    }
-                    pending.lock().unwrap().remove(&id);
-                }
-                Some(())
-            }
-        },
-    )
-    .await;
+    let expected_ids: Vec<String> = expected.iter().cloned().collect();
+    wait_for_documents(&client, &expected_ids, Duration::from_secs(180)).await;
     let elapsed = started.elapsed();
     eprintln!(
         "bbc: {} payloads ({} unique) queryable in {elapsed:?} ({:.1} unique docs/s)",
@@ -294,21 +272,8 @@ async fn bbc_200_documents_each_queryable_exactly_once() {
     }
 
     // the streams hold each unique document once, once everything published was processed
+    wait_until_ingested(&publisher, Duration::from_secs(60)).await;
     let js = async_nats::jetstream::new(publisher.clone());
-    let mut ingest = js.get_stream("INGEST").await.unwrap();
-    let last = ingest.info().await.unwrap().state.last_sequence;
-    wait_for(
-        "ingest to process every message",
-        Duration::from_secs(60),
-        || {
-            let ingest = ingest.clone();
-            async move {
-                let info = ingest.consumer_info("ingest").await.ok()?;
-                (info.ack_floor.stream_sequence >= last).then_some(())
-            }
-        },
-    )
-    .await;
     let docs = js
         .get_stream("DOCS")
         .await

@@ -6,13 +6,13 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use policylens_e2e::Pipeline;
+use policylens_e2e::{Pipeline, wait_for_documents};
 use policylens_proto::policy_lens_client::PolicyLensClient;
 use policylens_proto::{
-    EntityKind, GetAttentionRequest, GetDocumentRequest, GetSeriesRequest, Granularity,
-    ListEntitiesRequest, ListSeriesRequest, Series, Status,
+    EntityKind, GetAttentionRequest, GetSeriesRequest, Granularity, ListEntitiesRequest,
+    ListSeriesRequest, Series, Status,
 };
-use policylens_testkit::{NatsServer, shared_dir, wait_for};
+use policylens_testkit::{NatsServer, shared_dir};
 use tonic::transport::Channel;
 
 fn reuters_envelopes(ids: &[&str]) -> Vec<(String, String)> {
@@ -137,27 +137,7 @@ async fn real_stories_merge_corroborate_conflict_and_count_attention() {
         .map(|(id, _)| id.clone())
         .chain(bbc_ids.clone())
         .collect();
-    wait_for(
-        "every story to be queryable",
-        Duration::from_secs(60),
-        || {
-            let mut client = client.clone();
-            let all = all.clone();
-            async move {
-                for doc_id in all {
-                    client
-                        .get_document(GetDocumentRequest {
-                            doc_id,
-                            include_body: false,
-                        })
-                        .await
-                        .ok()?;
-                }
-                Some(())
-            }
-        },
-    )
-    .await;
+    wait_for_documents(&client, &all, Duration::from_secs(60)).await;
 
     // disagreement: one point, two claims, each with its own source
     let surplus = series_with(&mut client, "surplus", "China", "CNY", "1985").await;

@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use policylens_e2e::Pipeline;
+use policylens_e2e::{Pipeline, wait_for_documents, wait_until_ingested};
 use policylens_proto::policy_lens_client::PolicyLensClient;
 use policylens_proto::{
-    GetAttentionRequest, GetDocumentRequest, GetSeriesRequest, Granularity, ListEntitiesRequest,
-    ListFactsRequest, ListSeriesRequest,
+    GetAttentionRequest, GetSeriesRequest, Granularity, ListEntitiesRequest, ListFactsRequest,
+    ListSeriesRequest,
 };
-use policylens_testkit::{NatsServer, shared_dir, wait_for};
+use policylens_testkit::{NatsServer, shared_dir};
 use prost::Message as _;
 use tonic::transport::Channel;
 
@@ -100,49 +100,6 @@ fn assert_same(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)], what: &str) {
     }
 }
 
-async fn wait_until_ingested(publisher: &async_nats::Client) {
-    let js = async_nats::jetstream::new(publisher.clone());
-    let mut ingest = js.get_stream("INGEST").await.unwrap();
-    let last = ingest.info().await.unwrap().state.last_sequence;
-    wait_for(
-        "ingest to process every message",
-        Duration::from_secs(120),
-        || {
-            let ingest = ingest.clone();
-            async move {
-                let info = ingest.consumer_info("ingest").await.ok()?;
-                (info.ack_floor.stream_sequence >= last).then_some(())
-            }
-        },
-    )
-    .await;
-}
-
-/// Waits until every document is queryable (FACTS order is not publish order).
-async fn wait_for_all(client: &PolicyLensClient<Channel>, ids: &[String]) {
-    wait_for(
-        "every story to be queryable",
-        Duration::from_secs(180),
-        || {
-            let mut client = client.clone();
-            let ids = ids.to_vec();
-            async move {
-                for doc_id in ids {
-                    client
-                        .get_document(GetDocumentRequest {
-                            doc_id,
-                            include_body: false,
-                        })
-                        .await
-                        .ok()?;
-                }
-                Some(())
-            }
-        },
-    )
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn republishing_changes_nothing_and_a_rebuild_from_facts_is_identical() {
     let nats = NatsServer::start();
@@ -168,8 +125,8 @@ async fn republishing_changes_nothing_and_a_rebuild_from_facts_is_identical() {
             .unwrap();
     }
     publisher.flush().await.unwrap();
-    wait_for_all(&client, &ids).await;
-    wait_until_ingested(&publisher).await;
+    wait_for_documents(&client, &ids, Duration::from_secs(180)).await;
+    wait_until_ingested(&publisher, Duration::from_secs(120)).await;
     let first = snapshot(&mut client).await;
     assert!(first.len() > 100, "a real state: {} answers", first.len());
 
@@ -181,7 +138,7 @@ async fn republishing_changes_nothing_and_a_rebuild_from_facts_is_identical() {
             .unwrap();
     }
     publisher.flush().await.unwrap();
-    wait_until_ingested(&publisher).await;
+    wait_until_ingested(&publisher, Duration::from_secs(120)).await;
     let js = async_nats::jetstream::new(publisher.clone());
     let facts = js
         .get_stream("FACTS")
@@ -201,7 +158,7 @@ async fn republishing_changes_nothing_and_a_rebuild_from_facts_is_identical() {
         .await
         .expect("pipeline restarts");
     let mut client = rebuilt.client().await.expect("gateway client");
-    wait_for_all(&client, &ids).await;
+    wait_for_documents(&client, &ids, Duration::from_secs(180)).await;
     assert_same(
         &first,
         &snapshot(&mut client).await,
