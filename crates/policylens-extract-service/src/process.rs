@@ -275,5 +275,4 @@ mod tests {
         let panic = std::panic::catch_unwind(|| panic!("static")).unwrap_err();
         assert_eq!(panic_message(panic.as_ref()), "static");
     }
-
 }
