@@ -22,6 +22,22 @@ pub enum Found {
     Nothing,
 }
 
+/// Nouns of change: "a 20% rise in X" states the change of X.
+const CHANGE_NOUNS: &[&str] = &[
+    "rise",
+    "increase",
+    "growth",
+    "gain",
+    "jump",
+    "surge",
+    "drop",
+    "fall",
+    "decline",
+    "decrease",
+    "cut",
+    "reduction",
+];
+
 const STATUS_NOUNS: &[&str] = &[
     "projections",
     "projection",
@@ -246,6 +262,19 @@ impl<'a> Walker<'a> {
     /// Finds the metric phrase of the quantity at token `q`.
     pub fn find(&self, q: usize) -> Found {
         // a premodifying figure: "a $45bn state bailout", "the $1.2bn collapse of Barings Bank"
+        // "a 20% rise in pre-tax profits": the change of the phrase after "in"
+        if q > 0
+            && self.is(q - 1, &["a", "an"])
+            && self.is(q + 1, CHANGE_NOUNS)
+            && self.is(q + 2, &["in", "of"])
+            && let Some(end) = self.phrase_after(q + 3)
+        {
+            return Found::Phrase {
+                tokens: q + 3..end,
+                owner: self.owner_before(q),
+                share: false,
+            };
+        }
         if q > 0
             && self.is(q - 1, &["a", "an", "the"])
             && let Some(end) = self.phrase_after(q + 1)
@@ -304,7 +333,11 @@ impl<'a> Walker<'a> {
             }
             if let Some(w) = self.word(i) {
                 // "expanded by a breakneck 9.5%": an adjective of the figure itself
-                let of_figure = i + 1 == q && is_nonhead(w) && !is_chain(w);
+                let of_figure = i + 1 == q
+                    && is_nonhead(w)
+                    && !is_chain(w)
+                    && !is_period_word(w)
+                    && self.text[self.tokens[i].span.clone()].starts_with(char::is_lowercase);
                 if is_chain(w) || is_period_word(w) || self.is(i, DETERMINERS) || of_figure {
                     j = i;
                     continue;

@@ -92,7 +92,10 @@ pub fn extract(
             next += 1;
         }
         let in_sentence: Vec<usize> = (first..next)
-            .filter(|&i| quantities[i].span.start >= sentence.start)
+            // a figure the sentence splitter cut through belongs to no sentence
+            .filter(|&i| {
+                quantities[i].span.start >= sentence.start && quantities[i].span.end <= sentence.end
+            })
             .collect();
         if !wanted[si] {
             continue;

@@ -7,7 +7,7 @@ use regex::Regex;
 
 use super::metric::{Found, Walker};
 use super::status::{self, Tense};
-use super::tidy::{named_only, tidy};
+use super::tidy::{is_verb_like_ing_word, named_only, tidy};
 use super::tokens::{Kind, Token, tokenize};
 use super::{ADJACENT_GAP, CLAUSE_BREAK, FROM_BEFORE, GROWTH_WORDS, Statement, build};
 use crate::fact::Fact;
@@ -162,21 +162,29 @@ impl Sentence<'_, '_> {
                 }
                 let written = walker.name(r.clone());
                 let mut name = tidy(&written).unwrap_or_default();
-                if name.is_empty() && named_only(&written) && places::canonical(&written).is_none()
-                {
-                    // "Xiamen Construction and Development Corporation 10 pct": its share
-                    if q.unit == "percent" && r.end == q_tok {
+                if name.is_empty() && named_only(&written) && q.unit == "percent" {
+                    // "China accounted for 20.1% of Japan's trade": its share of that
+                    let of = walker
+                        .is(q_tok + 1, &["of"])
+                        .then(|| walker.phrase_after(q_tok + 2))
+                        .flatten()
+                        .and_then(|end| tidy(&walker.name(q_tok + 2..end)));
+                    if let Some(of) = of {
+                        name = format!("{written} share of {of}");
+                    } else if r.end == q_tok && places::canonical(&written).is_none() {
+                        // "Xiamen Construction and Development Corporation 10 pct": its share
                         name = format!("{written} share");
                     }
                 }
                 // "Thailand exported 18,367 tonnes", "China imported 7.73 mln tonnes of grain"
                 let verb_noun = (r.end..q_tok).find_map(|k| walker.word(k).and_then(noun_of_verb));
+                let count = COUNT_UNITS.contains(&q.unit.as_str());
                 if name.is_empty()
-                    && named_only(&written)
-                    && (verb_noun.is_some() || COUNT_UNITS.contains(&q.unit.as_str()))
+                    && ((named_only(&written) && (verb_noun.is_some() || count))
+                        || (count && is_verb_like_ing_word(&written)))
                 {
-                    // "GM earned $3.7bn", "China has 521 sugar mills": the verb or the counted
-                    // noun names the measure of the named subject
+                    // "GM earned $3.7bn", "China has 521 sugar mills", "the 442 sugar mills
+                    // working": the verb or the counted noun names the measure
                     name = written.clone();
                 }
                 if let Some(noun) = verb_noun.filter(|n| !name.to_lowercase().contains(n)) {

@@ -95,6 +95,10 @@ const TIME_NOUNS: &[&str] = &[
     "season", "week", "weeks", "month", "months", "quarter", "quarters", "period", "half",
     "decade", "days", "day",
 ];
+const ORDINALS: &[&str] = &[
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+    "eleventh", "twelfth", "alone",
+];
 const POSSESSIVES: &[&str] = &[
     "its", "their", "his", "her", "our", "a", "an", "the", "most",
 ];
@@ -136,9 +140,14 @@ pub fn tidy(phrase: &str) -> Option<String> {
             lower: raw.to_ascii_lowercase(),
         })
         .collect();
-    let n = words.len();
+    // "Renault sales than vehicles": a comparison is no part of the measure
+    let n = words
+        .iter()
+        .position(|w| w.lower == "than")
+        .unwrap_or(words.len());
+    let words = &words[..n];
     let verb = (0..n).rev().find(|&k| is_verb(&words, k));
-    let kept: Vec<&Word<'_>> = match verb {
+    let mut kept: Vec<&Word<'_>> = match verb {
         None => words.iter().collect(),
         Some(v) => {
             let after = trim(&words[v + 1..]);
@@ -149,7 +158,7 @@ pub fn tidy(phrase: &str) -> Option<String> {
                 let first_verb = (0..v).find(|&k| is_verb(&words, k)).unwrap_or(v);
                 let owner = &words[..first_verb];
                 let named = !owner.is_empty()
-                    && owner.len() <= 4
+                    && owner.len() <= 3
                     && owner.iter().all(|w| w.capitalised() || w.function());
                 let mut kept: Vec<&Word<'_>> = Vec::new();
                 if named && v == first_verb {
@@ -163,7 +172,18 @@ pub fn tidy(phrase: &str) -> Option<String> {
             }
         }
     };
+    // "fourth alone Ford net income", "first exports": an ordinal before the measure
+    while kept.len() > 1 && (ORDINALS.contains(&kept[0].lower.as_str()) || kept[0].adverb()) {
+        kept.remove(0);
+    }
     let mut kept = cut_time_phrase(&kept);
+    // "division's sales jumping": a participle after the measure
+    if kept.len() > 1
+        && kept.last().is_some_and(|w| is_verb_like_ing(w))
+        && in_class("measures", kept[kept.len() - 2].stem())
+    {
+        kept.pop();
+    }
     // "production crushing season": a time noun left over from a dropped period
     while kept.len() > 1
         && kept
@@ -223,6 +243,22 @@ fn is_verb(words: &[Word<'_>], k: usize) -> bool {
     lower.len() > 4 && lower.ends_with("ed") && next.is_some_and(|n| POSSESSIVES.contains(&n))
 }
 
+/// A lower-case -ing word that is no noun: "jumping", "adding", "leading".
+pub fn is_verb_like_ing_word(raw: &str) -> bool {
+    is_verb_like_ing(&Word {
+        raw,
+        lower: raw.to_ascii_lowercase(),
+    })
+}
+
+fn is_verb_like_ing(w: &Word<'_>) -> bool {
+    !w.capitalised()
+        && w.lower.len() > 5
+        && w.lower.ends_with("ing")
+        && !w.raw.contains('-')
+        && !in_class("nouns", &w.lower)
+}
+
 fn edge(w: &Word<'_>) -> bool {
     w.function() || w.adverb()
 }
@@ -256,7 +292,7 @@ fn trim_refs<'w, 'a>(words: Vec<&'w Word<'a>>) -> Vec<&'w Word<'a>> {
 fn cut_time_phrase<'w, 'a>(words: &[&'w Word<'a>]) -> Vec<&'w Word<'a>> {
     let timeish = |w: &Word<'_>| {
         let l = w.lower.as_str();
-        is_nonhead(l) || w.function() || l.bytes().all(|b| b.is_ascii_digit() || b == b'/')
+        is_nonhead(l) || w.function() || l.bytes().any(|b| b.is_ascii_digit())
     };
     for p in 1..words.len() {
         let prep = PREPOSITIONS.contains(&words[p].lower.as_str());
@@ -285,6 +321,10 @@ fn has_head_refs(words: Vec<&Word<'_>>) -> bool {
         return false;
     };
     let head = last.stem();
+    // "adding", "leading": a lone participle
+    if words.len() == 1 && is_verb_like_ing(last) {
+        return false;
+    }
     if is_nonhead(head)
         || last.function()
         || last.adverb()
@@ -358,5 +398,10 @@ mod tests {
         assert_eq!(tidy("GDP").as_deref(), Some("GDP"));
         assert_eq!(tidy("Sales").as_deref(), Some("Sales"));
         assert_eq!(tidy("Shell reserves").as_deref(), Some("Shell reserves"));
+        assert_eq!(tidy("ending Friday"), None);
+        assert_eq!(
+            tidy("Slumping share prices throughout forced most firms").as_deref(),
+            Some("most firms")
+        );
     }
 }

@@ -91,7 +91,7 @@ static DIRECTION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
         | (?P<down>fell|fall|falls|falling|fallen|down|declined?|declines|declining|dropped|drop|drops|decreased?|decreases
             |cut|cuts|narrowed|narrows|shrank|shrunk|shrinks?|slumped?|slumps|slipped|slips|plunged?|plunges|tumbled?
             |eased?|eases|lost|reduced?|reduces|lowered|an?\s+(?:fall|drop|decline|decrease|cut|reduction)\s+of)
-        )\s+(?:by\s+)?(?:a\s+further\s+|another\s+|an?\s+)?$",
+        )\s+(?:by\s+)?(?:a\s+further\s+|another\s+|an?\s+(?:[a-z-]+\s+)?)?$",
     )
     .expect("direction pattern compiles")
 });

@@ -1,0 +1,120 @@
+//! Data-driven cases for metric phrases on unseen text: each row is a sentence and the metric
+//! its first indicator must carry (or `None` when no measurable noun phrase can be found and the
+//! figure stays a bare quantity).
+
+use policylens_extract::{Date, Extractor, FactKind, Input};
+
+/// The metrics of the indicator facts of `text`.
+fn metrics(text: &str, date: Option<&str>) -> Vec<String> {
+    let extractor = Extractor::builtin();
+    let date = date.and_then(Date::parse);
+    extractor
+        .extract(Input { text, date })
+        .into_iter()
+        .filter_map(|f| match f.kind {
+            FactKind::Indicator { metric, .. } => Some(metric),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A failure line when the first metric of `text` is not `expected`.
+fn check(text: &str, expected: Option<&str>) -> Option<String> {
+    let found = metrics(text, None);
+    (found.first().map(String::as_str) != expected)
+        .then(|| format!("{text:?}: expected {expected:?}, found {found:?}"))
+}
+
+const CASES: &[(&str, Option<&str>)] = &[
+    // a verb inside the walked phrase: the measure is its object
+    (
+        "In 2005 the economy is forecast to slow, implying GDP growth of 2.9%.",
+        Some("GDP growth"),
+    ),
+    (
+        "The firm plans to lift its dividend payment to 70 euros in 2004.",
+        Some("dividend payment"),
+    ),
+    (
+        "Nestle forecasts organic earnings growth of 5% in 2005.",
+        Some("Nestle organic earnings growth"),
+    ),
+    // a participle that is no verb stays: "operating", "generating", "outstanding"
+    (
+        "Operating profits fell 46% to 1.6bn euros in 2003.",
+        Some("Operating profits decline"),
+    ),
+    (
+        "China's generating capacity rose 12.6% in 2004.",
+        Some("China's generating capacity growth"),
+    ),
+    // leading conjunctions and adverbs go
+    (
+        "In 2003 house prices rose and mortgage lending grew by 4%.",
+        Some("mortgage lending growth"),
+    ),
+    // a trailing time phrase goes
+    (
+        "Pre-tax earnings in the fourth quarter of 2003 were 77m euros.",
+        Some("Pre-tax earnings"),
+    ),
+    (
+        "The cumulative deficit for the first eleven months of 2004 was £36.3bn.",
+        Some("cumulative deficit"),
+    ),
+    (
+        "China's exports at a six-year high rose 35% in 2004.",
+        Some("China's exports growth"),
+    ),
+    // an adjective of the figure itself: the subject is further left
+    (
+        "China's economy has expanded by a breakneck 9.5% during 2004.",
+        Some("China's economy growth"),
+    ),
+    // no measurable head: the figure is no indicator
+    (
+        "Brent crude also rose in London trading in 2004, adding $1.89 at the close.",
+        None,
+    ),
+    ("In 2003, the US was ahead with 20.5%.", None),
+    (
+        "The data for the first six months of 2005 showed 60%.",
+        None,
+    ),
+    // a named body or place only: dropped, unless a verb or a count names the measure
+    (
+        "China accounted for 20.1% of Japan's trade in 2004.",
+        Some("China share of Japan's trade"),
+    ),
+    // a change noun after a premodifying figure: the change of what follows "in"
+    (
+        "In 2003, Barclays reported a 20% rise in pre-tax profits to £3.8bn.",
+        Some("Barclays pre-tax profits growth"),
+    ),
+    (
+        "In 1987 the State Council has spent one billion yuan on irrigation.",
+        Some("State Council spending"),
+    ),
+    (
+        "For the whole of 2004, GM earned $3.7bn.",
+        Some("GM earnings"),
+    ),
+    (
+        "In 1987 China has 521 sugar mills.",
+        Some("China sugar mills"),
+    ),
+    // a comparison is no part of the measure
+    (
+        "In 2004 Renault sales rose 4% more than rivals.",
+        Some("Renault sales growth"),
+    ),
+];
+
+#[test]
+fn metrics_are_noun_phrases() {
+    let failures: Vec<String> = CASES
+        .iter()
+        .filter_map(|(text, expected)| check(text, *expected))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
