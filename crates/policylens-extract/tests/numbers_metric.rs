@@ -118,3 +118,37 @@ fn metrics_are_noun_phrases() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Periods of the indicator facts of `text` as `value period status`.
+fn periods(text: &str) -> Vec<String> {
+    let extractor = Extractor::builtin();
+    extractor
+        .extract(Input { text, date: None })
+        .into_iter()
+        .filter_map(|f| match f.kind {
+            FactKind::Indicator {
+                value,
+                period,
+                status,
+                ..
+            } => Some(format!("{value} {period} {status}")),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_change_target_takes_the_story_period_not_its_base_period() {
+    let text = "The report sees EC imports falling to 91.7 mln tonnes in 2000 from 123.6 mln in \
+                1985. Imports to South East Asia are seen rising to 58.6 mln from 32.6 mln \
+                tonnes in 1985.";
+    let found = periods(text);
+    assert!(
+        found.contains(&"58600000 2000 projected".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"32600000 1985 observed".to_string()),
+        "{found:?}"
+    );
+}

@@ -102,6 +102,11 @@ impl Sentence<'_, '_> {
             let chosen = self.period_of(s, &statements, &tokens, &walker);
             let (period, explicit) = match chosen.and_then(|k| self.resolved[k].map(|p| (p, k))) {
                 Some((p, k)) => (p, Some(k)),
+                None if chosen.is_none()
+                    && let Some(p) = self.target_of_change(s, &statements) =>
+                {
+                    (p, None)
+                }
                 None if has_point || chosen.is_some() => continue,
                 None => match self.undated(s) {
                     Some(p) => (p, None),

@@ -146,7 +146,7 @@ pub fn tidy(phrase: &str) -> Option<String> {
         .position(|w| w.lower == "than")
         .unwrap_or(words.len());
     let words = &words[..n];
-    let verb = (0..n).rev().find(|&k| is_verb(&words, k));
+    let verb = (0..n).rev().find(|&k| is_verb(words, k));
     let mut kept: Vec<&Word<'_>> = match verb {
         None => words.iter().collect(),
         Some(v) => {
@@ -155,7 +155,7 @@ pub fn tidy(phrase: &str) -> Option<String> {
             let participle = after.len() == 1 && after[0].lower.ends_with("ing");
             if has_head(after) && !participle {
                 // "Nestle forecasts organic earnings": the named owner before the verb stays
-                let first_verb = (0..v).find(|&k| is_verb(&words, k)).unwrap_or(v);
+                let first_verb = (0..v).find(|&k| is_verb(words, k)).unwrap_or(v);
                 let owner = &words[..first_verb];
                 let named = !owner.is_empty()
                     && owner.len() <= 3
@@ -167,7 +167,7 @@ pub fn tidy(phrase: &str) -> Option<String> {
                 kept.extend(after.iter());
                 kept
             } else {
-                let first_verb = (0..=v).find(|&k| is_verb(&words, k)).unwrap_or(v);
+                let first_verb = (0..=v).find(|&k| is_verb(words, k)).unwrap_or(v);
                 words[..first_verb].iter().collect()
             }
         }

@@ -110,6 +110,26 @@ impl Sentence<'_, '_> {
     }
 }
 
+impl Sentence<'_, '_> {
+    /// "Imports are seen rising to 58.6 mln from 32.6 mln tonnes in 1985" after a sentence about
+    /// 2000: the figure a change runs to, with only its base dated, holds in the story's current
+    /// period when that is later than the base.
+    pub(super) fn target_of_change(&self, s: &Statement, all: &[Statement]) -> Option<Period> {
+        if s.from {
+            return None;
+        }
+        let recent = self.recent?;
+        let base = all
+            .iter()
+            .skip_while(|o| o.mention != s.mention)
+            .skip(1)
+            .find(|o| o.key == s.key && o.from)?;
+        let k = self.base_period(base, all)?;
+        let base_year = self.resolved[k]?.year();
+        (recent.year() > base_year).then_some(recent)
+    }
+}
+
 fn walker_text<'a>(walker: &Walker<'a>, t: &Token) -> &'a str {
     &walker.text[t.span.clone()]
 }

@@ -335,9 +335,15 @@ fn inherit_units(doc: &Doc<'_>, mentions: &mut [Mention]) {
             .rev()
             .find(|m| in_sentence(m) && fits(m))
             .or_else(|| {
-                // "grew 8% to 4.7 million": a "to" figure pairs with the one before it only
+                // "grew 8% to 4.7 million": a "to" figure pairs with the one before it only,
+                // unless its base follows at once ("rising to 58.6 mln from 32.6 mln tonnes")
                 if after_to {
-                    return None;
+                    let end = mentions[i].span.end;
+                    return mentions.get(i + 1).filter(|m| {
+                        m.span.start >= end
+                            && text[end..m.span.start].trim().eq_ignore_ascii_case("from")
+                            && fits(m)
+                    });
                 }
                 mentions[i + 1..].iter().find(|m| in_sentence(m) && fits(m))
             })
