@@ -172,6 +172,9 @@ pub struct Taxonomy {
     pub name_stopwords: WordSet,
     /// Cities and provinces: places that are neither organisations nor persons.
     pub cities: WordSet,
+    /// Every name and alias of `data/places.txt` (the keys [`crate::places::canonical`] knows),
+    /// hashed with [`Fnv`] for the per-token place test of the name recognisers.
+    place_names: WordSet,
 }
 
 impl Default for Taxonomy {
@@ -270,13 +273,40 @@ impl Taxonomy {
             cities: list_entries(text("cities.txt"))
                 .map(str::to_string)
                 .collect(),
+            place_names: place_names(),
         })
+    }
+
+    /// Whether `name` is a place or demonym of the places gazetteer: the same answer as
+    /// `crate::places::canonical(name).is_some()`, without its SipHash lookup.
+    pub fn is_known_place(&self, name: &str) -> bool {
+        let name = name.trim();
+        let name = name.strip_suffix("'s").unwrap_or(name);
+        self.place_names.contains(name)
     }
 
     /// Whether a lower-case phrase is a role title or ends in a role head word.
     pub fn is_role(&self, lower: &str) -> bool {
         self.roles.contains(lower)
     }
+}
+
+/// The names and aliases of `data/places.txt`, parsed as `crate::places` parses them.
+fn place_names() -> WordSet {
+    let mut set = WordSet::default();
+    for line in include_str!("../data/places.txt").lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        set.extend(
+            line.split('|')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string),
+        );
+    }
+    set
 }
 
 /// The meaningful lines of a data file: comments and blank lines dropped, white space trimmed.
@@ -320,6 +350,20 @@ mod tests {
         assert!(t.org_keywords.contains("Ministry"));
         assert!(t.given_names.contains("Wang"));
         assert!(t.name_stopwords.contains("The"));
+    }
+
+    #[test]
+    fn known_places_agree_with_the_places_gazetteer() {
+        let t = Taxonomy::builtin();
+        for name in [
+            "China", "Chinese", "U.S.", "US", "China's", "Peking", "Reuters", "Bank", "",
+        ] {
+            assert_eq!(
+                t.is_known_place(name),
+                crate::places::canonical(name).is_some(),
+                "{name}"
+            );
+        }
     }
 
     #[test]

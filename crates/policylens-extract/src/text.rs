@@ -3,6 +3,7 @@
 //! provenance.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Words that end with a period without ending a sentence (compared case-sensitively, without
 /// the period).
@@ -19,30 +20,31 @@ const ABBREVIATIONS: &[&str] = &[
 pub struct Doc<'a> {
     pub text: &'a str,
     sentences: Vec<Range<usize>>,
-    /// Char index of each byte; empty when the text is ASCII (then char index = byte index).
-    char_of_byte: Vec<u32>,
+    /// The multi-byte chars, in order: empty when the text is ASCII (then char index = byte
+    /// index).
+    wide: Vec<Wide>,
+    /// Per sentence: its text with white space folded, computed on first use.
+    folded: Vec<OnceLock<String>>,
+}
+
+/// A multi-byte char: its first byte, its length in bytes, and the extra bytes (beyond one per
+/// char) of the multi-byte chars before it.
+#[derive(Debug, Clone, Copy)]
+struct Wide {
+    start: u32,
+    len: u32,
+    extra_before: u32,
 }
 
 impl<'a> Doc<'a> {
     pub fn new(text: &'a str) -> Self {
-        let char_of_byte = if text.is_ascii() {
-            Vec::new()
-        } else {
-            let mut map = vec![0u32; text.len() + 1];
-            let mut chars = 0u32;
-            for (byte, ch) in text.char_indices() {
-                for slot in &mut map[byte..byte + ch.len_utf8()] {
-                    *slot = chars;
-                }
-                chars += 1;
-            }
-            map[text.len()] = chars;
-            map
-        };
+        let sentences = split_sentences(text);
+        let folded = (0..sentences.len()).map(|_| OnceLock::new()).collect();
         Self {
             text,
-            sentences: split_sentences(text),
-            char_of_byte,
+            sentences,
+            wide: wide_chars(text),
+            folded,
         }
     }
 
@@ -53,7 +55,13 @@ impl<'a> Doc<'a> {
 
     /// The sentence text of a sentence range, with hard line breaks folded into spaces.
     pub fn sentence_text(&self, range: &Range<usize>) -> String {
-        fold_whitespace(&self.text[range.clone()])
+        let idx = self.sentences.partition_point(|s| s.start < range.start);
+        match (self.sentences.get(idx), self.folded.get(idx)) {
+            (Some(s), Some(cell)) if s == range => cell
+                .get_or_init(|| fold_whitespace(&self.text[range.clone()]))
+                .clone(),
+            _ => fold_whitespace(&self.text[range.clone()]),
+        }
     }
 
     /// The sentence containing a byte offset (the last one starting at or before it).
@@ -65,12 +73,18 @@ impl<'a> Doc<'a> {
         self.sentences[idx - 1].clone()
     }
 
-    /// The char offset of a byte offset.
+    /// The char offset of a byte offset (inside a multi-byte char: that char's offset).
     pub fn char_offset(&self, byte: usize) -> usize {
-        if self.char_of_byte.is_empty() {
-            byte
+        let byte = byte.min(self.text.len());
+        let idx = self.wide.partition_point(|w| (w.start as usize) < byte);
+        let Some(w) = idx.checked_sub(1).map(|i| self.wide[i]) else {
+            return byte;
+        };
+        let (start, len, extra) = (w.start as usize, w.len as usize, w.extra_before as usize);
+        if byte < start + len {
+            start - extra
         } else {
-            self.char_of_byte[byte.min(self.text.len())] as usize
+            byte - extra - (len - 1)
         }
     }
 
@@ -86,35 +100,96 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// The multi-byte chars of a text, with the extra bytes before each.
+fn wide_chars(text: &str) -> Vec<Wide> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    if text.is_ascii() {
+        return out;
+    }
+    let mut extra = 0u32;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        match bytes[i..].iter().position(|&b| b >= 0x80) {
+            Some(p) => i += p,
+            None => break,
+        }
+        let b = bytes[i];
+        let len: u32 = match b {
+            0xf0.. => 4,
+            0xe0.. => 3,
+            _ => 2,
+        };
+        out.push(Wide {
+            start: i as u32,
+            len,
+            extra_before: extra,
+        });
+        extra += len - 1;
+        i += len as usize;
+    }
+    out
+}
+
 /// Collapses runs of white space (including hard line breaks) into single spaces.
 pub fn fold_whitespace(s: &str) -> String {
     let s = s.trim();
-    // fast path: nothing to fold
     let bytes = s.as_bytes();
-    // (non-ASCII white space starts with 0xC2, 0xE1, 0xE2 or 0xE3 in UTF-8)
+    // fast path: nothing to fold (non-ASCII white space starts with 0xC2, 0xE1, 0xE2 or 0xE3)
     let plain = !bytes.iter().enumerate().any(|(i, &b)| {
-        matches!(b, b'\n' | b'\r' | b'\t' | 0x0b | 0x0c | 0xe1 | 0xe2 | 0xe3)
-            || (b == b' ' && bytes.get(i + 1) == Some(&b' '))
-            || (b == 0xc2 && matches!(bytes.get(i + 1), Some(0x85 | 0xa0)))
+        FOLD_BYTE[usize::from(b)]
+            && (b != b' ' || bytes.get(i + 1) == Some(&b' '))
+            && (b != 0xc2 || matches!(bytes.get(i + 1), Some(0x85 | 0xa0)))
     });
     if plain {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for ch in s.trim().chars() {
-        if ch.is_whitespace() {
-            pending_space = true;
+    let mut run = 0usize;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (len, space) = if b < 0x80 {
+            (1, matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
         } else {
-            if pending_space {
-                out.push(' ');
-                pending_space = false;
+            let ch = s[i..].chars().next().unwrap_or(' ');
+            (ch.len_utf8(), ch.is_whitespace())
+        };
+        if space {
+            if !pending_space {
+                out.push_str(&s[run..i]);
+                pending_space = true;
             }
-            out.push(ch);
+        } else if pending_space {
+            out.push(' ');
+            pending_space = false;
+            run = i;
         }
+        i += len;
+    }
+    if !pending_space {
+        out.push_str(&s[run..]);
     }
     out
 }
+
+/// Bytes that may start white space to fold: ASCII white space and the lead bytes of the
+/// non-ASCII white space (0xC2, 0xE1, 0xE2, 0xE3).
+const FOLD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'\n' as usize] = true;
+    table[b'\r' as usize] = true;
+    table[b'\t' as usize] = true;
+    table[0x0b] = true;
+    table[0x0c] = true;
+    table[b' ' as usize] = true;
+    table[0xc2] = true;
+    table[0xe1] = true;
+    table[0xe2] = true;
+    table[0xe3] = true;
+    table
+};
 
 /// Splits text into sentence byte ranges. Boundaries: `.`, `!`, `?` (with closing quotes or
 /// brackets) followed by white space and an upper-case letter, digit or opening quote — unless
@@ -128,7 +203,7 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut i = 0usize;
     while i < bytes.len() {
         // skip to the next byte that can end a sentence or a paragraph
-        while i < bytes.len() && !matches!(bytes[i], b'\n' | b'.' | b'!' | b'?') {
+        while i < bytes.len() && !STOP_BYTE[usize::from(bytes[i])] {
             i += 1;
         }
         if i == bytes.len() {
@@ -176,6 +251,16 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     push_trimmed(text, start..text.len(), &mut out);
     out
 }
+
+/// Bytes that can end a sentence or a paragraph, as a table.
+const STOP_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'\n' as usize] = true;
+    table[b'.' as usize] = true;
+    table[b'!' as usize] = true;
+    table[b'?' as usize] = true;
+    table
+};
 
 fn is_boundary(text: &str, dot: usize, after: usize) -> bool {
     let next = text[after..].trim_start();

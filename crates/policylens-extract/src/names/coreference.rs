@@ -87,8 +87,19 @@ impl Registry {
         }
         let new = &new[..n];
         self.persons.iter().rposition(|p| {
-            new.iter().all(|w| words(&p.name).any(|o| o == *w))
-                || words(&p.name).all(|o| new.contains(&o))
+            let mut known = [""; 8];
+            let mut k = 0;
+            for o in words(&p.name) {
+                if k == known.len() {
+                    // a long name: compare word by word as it comes
+                    return new.iter().all(|w| words(&p.name).any(|o| o == *w))
+                        || words(&p.name).all(|o| new.contains(&o));
+                }
+                known[k] = o;
+                k += 1;
+            }
+            let known = &known[..k];
+            new.iter().all(|w| known.contains(w)) || known.iter().all(|o| new.contains(o))
         })
     }
 
@@ -199,6 +210,13 @@ mod tests {
         assert_eq!(r.persons[b].name, "George Bush");
         assert_eq!(r.persons[b].role, "President");
         assert_eq!(r.find_person("Wang"), None);
+    }
+
+    #[test]
+    fn words_split_on_any_white_space() {
+        let got: Vec<&str> = words("  Li\u{a0}Qiang \t Jr\n").collect();
+        assert_eq!(got, ["Li", "Qiang", "Jr"]);
+        assert_eq!(words(" \u{2003} ").next(), None);
     }
 
     #[test]

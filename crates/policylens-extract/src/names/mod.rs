@@ -47,7 +47,7 @@ impl<'a> Ctx<'a> {
     pub fn new(doc: &'a Doc<'a>, tax: &'a Taxonomy) -> Self {
         let tokens = token::tokenize(doc);
         let headline = headlines(doc, &tokens);
-        let flat = doc.text.replace(['\n', '\r', '\t'], " ");
+        let flat = flatten(doc.text);
         let (sector_hits, initiatives) = tax
             .topics
             .find(&flat)
@@ -153,10 +153,22 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The text with `\n`, `\r` and `\t` as spaces, byte for byte (so offsets carry over).
+fn flatten(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for b in &mut bytes {
+        if matches!(*b, b'\n' | b'\r' | b'\t') {
+            *b = b' ';
+        }
+    }
+    // ASCII bytes replaced by an ASCII byte: still valid UTF-8
+    String::from_utf8(bytes).unwrap_or_else(|_| text.replace(['\n', '\r', '\t'], " "))
+}
+
 /// Whether a name is a place: a city from the taxonomy or a place the places gazetteer knows.
 fn is_place_name(tax: &Taxonomy, name: &str) -> bool {
     name.starts_with(|c: char| c.is_uppercase())
-        && (tax.cities.contains(name) || crate::places::canonical(name).is_some())
+        && (tax.cities.contains(name) || tax.is_known_place(name))
 }
 
 /// Marks headline sentences: mostly all-caps words, or four or more words mostly capitalised

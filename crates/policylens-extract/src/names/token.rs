@@ -49,16 +49,21 @@ pub fn tokenize(doc: &Doc<'_>) -> Vec<Token> {
     let mut sentence_has_word = false;
     let mut i = 0usize;
     while i < bytes.len() {
-        if bytes[i].is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        let ch = char_at(text, i);
-        let len = ch.len_utf8();
-        if ch.is_whitespace() {
-            i += len;
-            continue;
-        }
+        let b = bytes[i];
+        let (len, alnum) = if b < 0x80 {
+            if SPACE_BYTE[usize::from(b)] {
+                i += 1;
+                continue;
+            }
+            (1, WORD_BYTE[usize::from(b)])
+        } else {
+            let ch = char_at(text, i);
+            if ch.is_whitespace() {
+                i += ch.len_utf8();
+                continue;
+            }
+            (ch.len_utf8(), ch.is_alphanumeric())
+        };
         while sentence < sentences.len() && sentences[sentence].end <= i {
             sentence += 1;
             sentence_has_word = false;
@@ -72,14 +77,18 @@ pub fn tokenize(doc: &Doc<'_>) -> Vec<Token> {
             cap: false,
             all_caps: false,
         };
-        if ch.is_alphanumeric() {
-            let end = word_end(text, i);
+        if alnum {
+            let (end, hyphen) = word_end(text, i);
             let (word_end, possessive) = split_possessive(text, i, end);
             let word = &text[i..word_end];
             token.end = word_end;
             token.kind = Kind::Word;
             token.sentence_start = !sentence_has_word;
-            token.cap = is_capitalised(word);
+            token.cap = if hyphen {
+                is_capitalised(word)
+            } else {
+                starts_upper(word)
+            };
             token.all_caps = token.cap && is_all_caps(word);
             tokens.push(token);
             sentence_has_word = true;
@@ -102,6 +111,18 @@ pub fn tokenize(doc: &Doc<'_>) -> Vec<Token> {
     tokens
 }
 
+/// The white space bytes of ASCII (those `char::is_whitespace` accepts), as a table.
+const SPACE_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b' ' as usize] = true;
+    table[b'\t' as usize] = true;
+    table[b'\n' as usize] = true;
+    table[0x0b] = true;
+    table[0x0c] = true;
+    table[b'\r' as usize] = true;
+    table
+};
+
 /// The char at byte `i` (ASCII without decoding).
 fn char_at(text: &str, i: usize) -> char {
     match text.as_bytes().get(i) {
@@ -113,20 +134,20 @@ fn char_at(text: &str, i: usize) -> char {
 
 /// End of the word starting at `start`: alphanumerics joined by one inner `-`, `'`, `’`, `&`, or
 /// a `.` between letters of a dotted acronym or digits of a decimal; a dotted acronym keeps its
-/// final period ("U.S.").
-fn word_end(text: &str, start: usize) -> usize {
+/// final period ("U.S."). Also whether the word has an inner `-`.
+fn word_end(text: &str, start: usize) -> (usize, bool) {
     let bytes = text.as_bytes();
     let mut i = start;
     let mut end = start;
     let mut prev = ' ';
     let mut dotted = false;
+    let mut hyphen = false;
     while i < bytes.len() {
         // fast path: a run of ASCII letters and digits
         let run = i;
-        i += bytes[i..]
-            .iter()
-            .position(|b| !WORD_BYTE[usize::from(*b)])
-            .unwrap_or(bytes.len() - i);
+        while i < bytes.len() && WORD_BYTE[usize::from(bytes[i])] {
+            i += 1;
+        }
         if i > run {
             end = i;
             prev = bytes[i - 1] as char;
@@ -136,16 +157,16 @@ fn word_end(text: &str, start: usize) -> usize {
         }
         let ch = char_at(text, i);
         let len = ch.len_utf8();
-        if ch.is_alphanumeric() {
+        if len > 1 && ch.is_alphanumeric() {
             i += len;
             end = i;
             prev = ch;
             continue;
         }
-        let next = char_at(text, i + len);
         let joins = match ch {
-            '-' | '\'' | '\u{2019}' | '&' => next.is_alphanumeric(),
+            '-' | '\'' | '\u{2019}' | '&' => char_at(text, i + len).is_alphanumeric(),
             '.' => {
+                let next = char_at(text, i + len);
                 (prev.is_ascii_digit() && next.is_ascii_digit())
                     || (prev.is_uppercase()
                         && next.is_uppercase()
@@ -160,10 +181,11 @@ fn word_end(text: &str, start: usize) -> usize {
             break;
         }
         dotted |= ch == '.';
+        hyphen |= ch == '-';
         prev = ch;
         i += len;
     }
-    end
+    (end, hyphen)
 }
 
 /// ASCII letters and digits, as a table.
@@ -186,23 +208,30 @@ fn single_letter_before(text: &str, word_start: usize, dot: usize) -> bool {
 
 /// Splits a trailing `'s` / `’s` off a word; returns the word end and whether one was split.
 fn split_possessive(text: &str, start: usize, end: usize) -> (usize, bool) {
-    let word = &text[start..end];
+    let word = &text.as_bytes()[start..end];
+    if word.last() != Some(&b's') {
+        return (end, false);
+    }
     for suffix in ["'s", "\u{2019}s"] {
-        if word.len() > suffix.len() && word.ends_with(suffix) {
+        if word.len() > suffix.len() && word.ends_with(suffix.as_bytes()) {
             return (end - suffix.len(), true);
         }
     }
     (end, false)
 }
 
+/// Whether a word starts with an upper-case letter.
+fn starts_upper(word: &str) -> bool {
+    match word.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+        _ => word.chars().next().is_some_and(char::is_uppercase),
+    }
+}
+
 /// Capitalised: upper-case first letter; a hyphenated word only when its last part is too
 /// ("Anheuser-Busch", not "China-published").
 pub fn is_capitalised(word: &str) -> bool {
-    let first_upper = match word.as_bytes().first() {
-        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
-        _ => word.chars().next().is_some_and(char::is_uppercase),
-    };
-    if !first_upper {
+    if !starts_upper(word) {
         return false;
     }
     match word.rfind('-') {
@@ -216,6 +245,11 @@ pub fn is_capitalised(word: &str) -> bool {
 
 /// Two or more letters, all upper case.
 pub fn is_all_caps(word: &str) -> bool {
+    if word.is_ascii() {
+        let bytes = word.as_bytes();
+        return !bytes.iter().any(u8::is_ascii_lowercase)
+            && bytes.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2;
+    }
     let mut letters = 0;
     for c in word.chars() {
         if c.is_lowercase() {
