@@ -103,6 +103,8 @@ const CASES: &[(&str, Option<&str>)] = &[
         "In 1987 China has 521 sugar mills.",
         Some("China sugar mills"),
     ),
+    // a body is no measure
+    ("In 2004 the Swiss firm paid $2bn.", None),
     // a comparison is no part of the measure
     (
         "In 2004 Renault sales rose 4% more than rivals.",

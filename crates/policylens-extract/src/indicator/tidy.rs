@@ -95,6 +95,11 @@ const TIME_NOUNS: &[&str] = &[
     "season", "week", "weeks", "month", "months", "quarter", "quarters", "period", "half",
     "decade", "days", "day",
 ];
+/// Heads of a phrase that restates a figure as a level: "at a six-year high".
+const LEVEL_WORDS: &[&str] = &[
+    "high", "highs", "low", "lows", "record", "level", "levels", "peak", "average", "minimum",
+    "maximum", "mark",
+];
 const ORDINALS: &[&str] = &[
     "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
     "eleventh", "twelfth", "alone",
@@ -301,7 +306,12 @@ fn cut_time_phrase<'w, 'a>(words: &[&'w Word<'a>]) -> Vec<&'w Word<'a>> {
         }
         let tail = &words[p + 1..];
         // "in the week to 25"; "at a six-year high" (a level, not a thing)
-        let level = tail.last().is_some_and(|w| is_nonhead(&w.lower))
+        if words[p].lower == "per" {
+            continue;
+        }
+        let level = tail
+            .last()
+            .is_some_and(|w| LEVEL_WORDS.contains(&w.lower.as_str()))
             && !tail.iter().any(|w| in_class("measures", w.stem()));
         if tail.iter().all(|w| timeish(w)) || level {
             return words[..p].to_vec();
@@ -317,7 +327,14 @@ fn has_head(words: &[Word<'_>]) -> bool {
 /// A measurable head: the last word is a noun-like word, and a phrase of capitalised words
 /// only (a place, a company, a body) holds a measure noun.
 fn has_head_refs(words: Vec<&Word<'_>>) -> bool {
-    let Some(last) = words.last() else {
+    // the head stands before the first preposition: "collapse of Barings Bank", "prices in
+    // London"
+    let before_prep = words
+        .iter()
+        .position(|w| PREPOSITIONS.contains(&w.lower.as_str()))
+        .filter(|&p| p > 0)
+        .unwrap_or(words.len());
+    let Some(last) = words[..before_prep].last() else {
         return false;
     };
     let head = last.stem();
