@@ -177,6 +177,22 @@ pub fn tidy(phrase: &str) -> Option<String> {
             }
         }
     };
+    // "good distribution of such subsidies and economic growth": after a complete phrase with
+    // its complement, "and" starts the measured thing
+    if let Some(a) = kept.iter().rposition(|w| w.lower == "and") {
+        let left_has_complement = kept[..a]
+            .iter()
+            .skip(1)
+            .any(|w| PREPOSITIONS.contains(&w.lower.as_str()))
+            && !kept[..a].iter().any(|w| w.lower == "between");
+        let right = &kept[a + 1..];
+        let right_plain = !right.is_empty()
+            && !right.iter().any(|w| w.function())
+            && right.last().is_some_and(|w| in_class("measures", w.stem()));
+        if left_has_complement && right_plain {
+            kept = right.to_vec();
+        }
+    }
     // "fourth alone Ford net income", "first exports": an ordinal before the measure
     while kept.len() > 1 && (ORDINALS.contains(&kept[0].lower.as_str()) || kept[0].adverb()) {
         kept.remove(0);
