@@ -147,6 +147,14 @@ impl Registry {
 
 /// Whether the words of one name are a strict prefix of the other's.
 fn word_prefix(a: &str, b: &str) -> bool {
+    // different first letters: different first words
+    if let (Some(&x), Some(&y)) = (a.as_bytes().first(), b.as_bytes().first())
+        && x != y
+        && x.is_ascii_graphic()
+        && y.is_ascii_graphic()
+    {
+        return false;
+    }
     let (mut x, mut y) = (words(a), words(b));
     loop {
         match (x.next(), y.next()) {

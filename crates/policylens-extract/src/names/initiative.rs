@@ -139,7 +139,7 @@ fn five_year_plans(ctx: &Ctx<'_>, found: &mut Vec<(std::ops::Range<usize>, Strin
 fn quoted_slogans(ctx: &Ctx<'_>, found: &mut Vec<(std::ops::Range<usize>, String)>) {
     let is_open = |w: &str| matches!(w, "\"" | "\u{201c}");
     let is_close = |w: &str| matches!(w, "\"" | "\u{201d}");
-    if !ctx.text.contains(['"', '\u{201c}']) {
+    if memchr::memchr(b'"', ctx.text.as_bytes()).is_none() && !ctx.text.contains('\u{201c}') {
         return;
     }
     let mut i = 0;

@@ -13,10 +13,12 @@ mod role;
 mod sector;
 mod token;
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
 use crate::fact::{Fact, FactKind};
-use crate::taxonomy::Taxonomy;
+use crate::taxonomy::{Fnv, Taxonomy};
 use crate::text::{Doc, fold_whitespace};
 
 use chunk::Chunk;
@@ -104,7 +106,10 @@ impl<'a> Ctx<'a> {
     /// The name a chunk spells, with line breaks folded.
     pub fn chunk_text(&self, c: Chunk) -> String {
         let raw = &self.text[self.span(c.first, c.last)];
-        if raw.contains(['\n', '\r', '\t']) || raw.contains("  ") {
+        let bytes = raw.as_bytes();
+        let fold = bytes.iter().any(|b| matches!(b, b'\n' | b'\r' | b'\t'))
+            || bytes.windows(2).any(|w| w == b"  ");
+        if fold {
             fold_whitespace(raw)
         } else {
             raw.to_string()
@@ -238,16 +243,27 @@ pub fn extract(doc: &Doc<'_>, taxonomy: &Taxonomy) -> Vec<Fact> {
 
 /// Tags unknown chunks that name a known person or organisation (coreference).
 fn resolve_mentions(ctx: &Ctx<'_>, cands: &mut [Cand], registry: &mut Registry) {
+    // the persons and organisations do not change here: look each name up once
+    type Found = (Option<Option<usize>>, Option<Option<usize>>);
+    let mut seen: HashMap<String, Found, BuildHasherDefault<Fnv>> = HashMap::default();
     for cand in cands.iter_mut().filter(|c| c.tag == Tag::Unknown) {
         let name = ctx.chunk_text(cand.chunk);
-        if cand.chunk.len() <= 3
-            && let Some(p) = registry.find_person(&name)
-        {
+        let mut found = seen.get(&name).copied().unwrap_or_default();
+        let person = if cand.chunk.len() <= 3 {
+            *found.0.get_or_insert_with(|| registry.find_person(&name))
+        } else {
+            None
+        };
+        if let Some(p) = person {
             cand.tag = Tag::Person(p);
             registry.last_person = Some(p);
-        } else if let Some(o) = registry.find_org(&name, None) {
+        } else if let Some(o) = *found
+            .1
+            .get_or_insert_with(|| registry.find_org(&name, None))
+        {
             cand.tag = Tag::Org(o);
         }
+        seen.insert(name, found);
     }
 }
 
