@@ -7,7 +7,7 @@ use regex::Regex;
 
 use super::metric::{Found, Walker};
 use super::status::{self, Tense};
-use super::tidy::{is_verb_like_ing_word, named_only, tidy};
+use super::tidy::{is_verb_like_ing_word, named_only, named_tail, tidy};
 use super::tokens::{Kind, Token, tokenize};
 use super::{ADJACENT_GAP, CLAUSE_BREAK, FROM_BEFORE, GROWTH_WORDS, Statement, build};
 use crate::fact::Fact;
@@ -39,6 +39,34 @@ static LEVEL_OF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i-u)^\s+(?:level|levels|figure|total|output)\s+of\s+$")
         .expect("level pattern compiles")
 });
+
+/// Verbs by which a subject holds a share of something: "China accounted for 20.1% of".
+const HOLDING_VERBS: &[&str] = &[
+    "accounted",
+    "accounts",
+    "account",
+    "made",
+    "makes",
+    "took",
+    "takes",
+    "held",
+    "holds",
+    "has",
+    "had",
+    "have",
+    "owns",
+    "owned",
+    "controls",
+    "controlled",
+    "represents",
+    "represented",
+    "captured",
+    "commands",
+    "supplies",
+    "supplied",
+    "produces",
+    "produced",
+];
 
 /// Durations are how long something lasted, not a measure of it.
 const DURATION_UNITS: &[&str] = &["years", "days", "months"];
@@ -169,8 +197,8 @@ impl Sentence<'_, '_> {
                 let mut name = tidy(&written).unwrap_or_default();
                 if name.is_empty() && named_only(&written) && q.unit == "percent" {
                     // "China accounted for 20.1% of Japan's trade": its share of that
-                    let of = walker
-                        .is(q_tok + 1, &["of"])
+                    let holds = (r.end..q_tok).any(|k| walker.is(k, HOLDING_VERBS));
+                    let of = (walker.is(q_tok + 1, &["of"]) && holds)
                         .then(|| walker.phrase_after(q_tok + 2))
                         .flatten()
                         .and_then(|end| tidy(&walker.name(q_tok + 2..end)));
@@ -210,7 +238,12 @@ impl Sentence<'_, '_> {
                     name = format!("share of {name}");
                 }
                 if let Some(owner) = owner.filter(|_| !name.is_empty()) {
-                    let owner = walker.name(owner);
+                    // "fourth alone Ford": only the named owner
+                    let written = walker.name(owner);
+                    let owner = match tidy(&written) {
+                        Some(_) => written,
+                        None => named_tail(&written),
+                    };
                     if !owner.is_empty() && !name.starts_with(&owner) {
                         name = format!("{owner} {name}");
                     }

@@ -238,6 +238,25 @@ pub fn named_only(phrase: &str) -> bool {
         && !content.iter().any(|w| in_class("measures", w.stem()))
 }
 
+/// The trailing run of capitalised words of a phrase (with "of"/"and"/"&" inside it): the
+/// named owner in "fourth alone Ford".
+pub fn named_tail(phrase: &str) -> String {
+    let words: Vec<&str> = phrase.split_whitespace().collect();
+    let mut start = words.len();
+    while start > 0 {
+        let w = words[start - 1];
+        let inner = matches!(w, "of" | "and" | "&") && start < words.len();
+        if !(w.starts_with(|c: char| c.is_uppercase()) || inner) {
+            break;
+        }
+        start -= 1;
+    }
+    while start < words.len() && !words[start].starts_with(|c: char| c.is_uppercase()) {
+        start += 1;
+    }
+    words[start..].join(" ")
+}
+
 /// Whether word `k` of a phrase is a verb: a listed verb, a lower-case -ing form that is no
 /// noun, a word before a possessive ("boost its profits"), or an -ed form before a determiner.
 fn is_verb(words: &[Word<'_>], k: usize) -> bool {
@@ -394,6 +413,13 @@ mod tests {
             tidy("mortgage lending").as_deref(),
             Some("mortgage lending")
         );
+    }
+
+    #[test]
+    fn owners_are_named_tails() {
+        assert_eq!(super::named_tail("fourth alone Ford"), "Ford");
+        assert_eq!(super::named_tail("Wells Fargo"), "Wells Fargo");
+        assert_eq!(super::named_tail("the group"), "");
     }
 
     #[test]
