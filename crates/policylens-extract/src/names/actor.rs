@@ -267,7 +267,7 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
                 None => {
                     let name = ctx.chunk_text(o);
                     reg.add_org(&name, ctx.span(o.first, o.last), None);
-                    name
+                    name.into_owned()
                 }
             },
             None => String::new(),
@@ -306,7 +306,7 @@ fn tag_org(ctx: &Ctx<'_>, cands: &mut [Cand], m: usize, reg: &mut Registry) -> S
     if cands[m].tag == Tag::Unknown {
         cands[m].tag = Tag::Org(reg.add_org(&name, ctx.span(c.first, c.last), None));
     }
-    name
+    name.into_owned()
 }
 
 /// "Marie-Pierre Ripert at IXIS", "Liu Shuxun of Xiamen International Bank": the candidate

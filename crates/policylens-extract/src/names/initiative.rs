@@ -87,7 +87,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
         let before_noun =
             noun_after && !lone && !ctx.is_place_at(c.first) && !ctx.tokens[c.last + 1].cap;
         if (headed || before_noun) && !ctx.is_place_chunk(c) {
-            found.push((ctx.span(c.first, c.last), ctx.chunk_text(c)));
+            found.push((ctx.span(c.first, c.last), ctx.chunk_text(c).into_owned()));
         }
     }
     five_year_plans(ctx, &mut found);
@@ -163,7 +163,10 @@ fn quoted_slogans(ctx: &Ctx<'_>, found: &mut Vec<(std::ops::Range<usize>, String
             && ctx.word_in(i - 1, &["called", "dubbed", "named"])
             && ctx.word_in(i - 2, NOUNS);
         if close > i + 1 && words && (noun_after || noun_before) {
-            found.push((ctx.span(inner.first, inner.last), ctx.chunk_text(inner)));
+            found.push((
+                ctx.span(inner.first, inner.last),
+                ctx.chunk_text(inner).into_owned(),
+            ));
         }
         i = close + 1;
     }

@@ -13,6 +13,8 @@ mod role;
 mod sector;
 mod token;
 
+use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
@@ -43,6 +45,8 @@ pub(crate) struct Ctx<'a> {
     place_token: Vec<bool>,
     /// Per token: a word that can be part of a name (see [`chunk::is_name_word`]).
     name_word: Vec<bool>,
+    /// Per token: whether it is a role word, once asked (0 not yet, 1 no, 2 yes).
+    pub role_word: Vec<Cell<u8>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -64,6 +68,7 @@ impl<'a> Ctx<'a> {
             .collect();
         let mut ctx = Self {
             name_word: Vec::new(),
+            role_word: vec![Cell::new(0); tokens.len()],
             sector_hits,
             place_token,
             initiatives,
@@ -104,15 +109,15 @@ impl<'a> Ctx<'a> {
     }
 
     /// The name a chunk spells, with line breaks folded.
-    pub fn chunk_text(&self, c: Chunk) -> String {
+    pub fn chunk_text(&self, c: Chunk) -> Cow<'a, str> {
         let raw = &self.text[self.span(c.first, c.last)];
         let bytes = raw.as_bytes();
         let fold = bytes.iter().any(|b| matches!(b, b'\n' | b'\r' | b'\t'))
             || bytes.windows(2).any(|w| w == b"  ");
         if fold {
-            fold_whitespace(raw)
+            Cow::Owned(fold_whitespace(raw))
         } else {
-            raw.to_string()
+            Cow::Borrowed(raw)
         }
     }
 
@@ -248,7 +253,7 @@ fn resolve_mentions(ctx: &Ctx<'_>, cands: &mut [Cand], registry: &mut Registry) 
     let mut seen: HashMap<String, Found, BuildHasherDefault<Fnv>> = HashMap::default();
     for cand in cands.iter_mut().filter(|c| c.tag == Tag::Unknown) {
         let name = ctx.chunk_text(cand.chunk);
-        let mut found = seen.get(&name).copied().unwrap_or_default();
+        let mut found = seen.get(name.as_ref()).copied().unwrap_or_default();
         let person = if cand.chunk.len() <= 3 {
             *found.0.get_or_insert_with(|| registry.find_person(&name))
         } else {
@@ -263,7 +268,7 @@ fn resolve_mentions(ctx: &Ctx<'_>, cands: &mut [Cand], registry: &mut Registry) 
         {
             cand.tag = Tag::Org(o);
         }
-        seen.insert(name, found);
+        seen.insert(name.into_owned(), found);
     }
 }
 

@@ -83,6 +83,21 @@ const ROLE_MODIFIERS: &[&str] = &[
 
 /// Whether token `i` is a role word ("minister", "Premier", "ex-president").
 pub(crate) fn is_role_word(ctx: &Ctx<'_>, i: usize) -> bool {
+    let Some(cell) = ctx.role_word.get(i) else {
+        return false;
+    };
+    match cell.get() {
+        1 => false,
+        2 => true,
+        _ => {
+            let role = compute_role_word(ctx, i);
+            cell.set(1 + u8::from(role));
+            role
+        }
+    }
+}
+
+fn compute_role_word(ctx: &Ctx<'_>, i: usize) -> bool {
     let Some(t) = ctx.tokens.get(i) else {
         return false;
     };
@@ -101,7 +116,11 @@ pub(crate) fn is_role_word(ctx: &Ctx<'_>, i: usize) -> bool {
     buf.copy_from_slice(word.as_bytes());
     buf.make_ascii_lowercase();
     let lower = std::str::from_utf8(buf).unwrap_or("");
-    ctx.tax.is_role(lower) || lower.rsplit('-').next().is_some_and(|h| ctx.tax.is_role(h))
+    // without a hyphen the head is the word itself
+    ctx.tax.is_role(lower)
+        || lower
+            .rfind('-')
+            .is_some_and(|p| ctx.tax.is_role(&lower[p + 1..]))
 }
 
 /// A title ending at token `i`, with up to three modifiers before it ("assistant general
@@ -152,7 +171,7 @@ pub(crate) fn role_of_org_before(
     let c = cands[n].chunk;
     // "the Mayor of London, Ken Livingstone"
     if is_role_word(ctx, c.first) && ctx.word(c.first + 1) == "of" {
-        return Some((ctx.chunk_text(c), None));
+        return Some((ctx.chunk_text(c).into_owned(), None));
     }
     let mut k = c.first.checked_sub(1)?;
     if ctx.word(k) == "the" {
