@@ -101,6 +101,9 @@ fn normalise(s: &str) -> String {
 const NOT_MODIFIERS: &[&str] = &[
     "of", "the", "a", "an", "and", "or", "to", "in", "on", "for", "from", "at", "by", "with",
     "per", "than", "more", "less", "its", "their", "his", "her", "was", "were", "is", "are",
+    // "2002 forced most firms": a quantifier shows the noun has its own count
+    "most", "many", "all", "some", "few", "several", "these", "those", "such", "has", "have", "had",
+    "will", "would",
 ];
 
 /// The unit written after a number (and its magnitude) ending at `start`.
@@ -305,6 +308,7 @@ mod tests {
         );
         check_unit(" of the mills", None);
         check_unit(" new jobs", Some("jobs"));
+        check_unit(" forced most firms", None);
     }
 
     #[test]
