@@ -87,7 +87,7 @@ static DIRECTION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?xi-u)\b(
           (?P<up>rose|rise|rises|rising|risen|up|increased?|increases|increasing|grew|grow|grows|growing|grown
             |gained?|gains|climbed?|climbs|jumped?|jumps|surged?|surges|soared?|soars|expanded?|expands|widened|widens
-            |advanced?|raised?|raises|boosted?|an?\s+(?:rise|increase|gain|jump|growth)\s+of|growth\s+of)
+            |advanced?|raised?|raises|boosted?|added|adding|adds|an?\s+(?:rise|increase|gain|jump|growth)\s+of|growth\s+of)
         | (?P<down>fell|fall|falls|falling|fallen|down|declined?|declines|declining|dropped|drop|drops|decreased?|decreases
             |cut|cuts|narrowed|narrows|shrank|shrunk|shrinks?|slumped?|slumps|slipped|slips|plunged?|plunges|tumbled?
             |eased?|eases|lost|reduced?|reduces|lowered|an?\s+(?:fall|drop|decline|decrease|cut|reduction)\s+of)

@@ -204,7 +204,12 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Mention> {
                         fig.value * second.value
                             / text_number(text, &second).unwrap_or(second.value)
                     };
-                    if low < second.value {
+                    // "adding $1.89 to $48.62", "rose 3 to 95": a change and the level it
+                    // reaches, not a range
+                    let change_then_level = !joined_by_and
+                        && !context::direction(text, fig.start, fig.end).is_empty()
+                        && second.value > 5.0 * low;
+                    if low < second.value && !change_then_level {
                         value = Value::Range([low, second.value]);
                         fig.unit = second.unit.clone();
                         fig.magnitude |= second.magnitude;

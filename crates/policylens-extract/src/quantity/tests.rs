@@ -116,6 +116,11 @@ fn ranges() {
         &["75 percent exact", "60 percent exact"],
     );
     check("150 or 200 people", &["150 exact", "200 people exact"]);
+    // a change and the level it reaches
+    check(
+        "Brent crude also rose, adding $1.89 to $48.62 at the close.",
+        &["1.89 USD exact up", "48.62 USD exact"],
+    );
 }
 
 #[test]
