@@ -44,7 +44,10 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
         if speakers.is_empty() {
             // only "he said" can still quote the last person named
             let pronoun = last_person.is_some()
-                && (first..last).any(|i| ctx.word_in(i, PRONOUNS) && ctx.word(i).len() <= 3);
+                && (first..last).any(|i| {
+                    let t = &ctx.tokens[i];
+                    matches!(t.end - t.start, 2 | 3) && ctx.word_in(i, PRONOUNS)
+                });
             if !pronoun {
                 continue;
             }
@@ -100,16 +103,30 @@ fn speaker_of(speakers: &[Speaker<'_>], v: usize) -> Option<String> {
         .map(|s| s.name.to_string())
 }
 
+/// Byte offset of the first `"` or `curly` in `s` (`s.find(['"', curly])`, by `memchr2`).
+fn find_mark(s: &str, curly: char) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut buf = [0u8; 4];
+    let curly = curly.encode_utf8(&mut buf).as_bytes();
+    let mut i = 0;
+    while let Some(p) = memchr::memchr2(b'"', curly[0], &bytes[i..]) {
+        let k = i + p;
+        if bytes[k] == b'"' || bytes[k..].starts_with(curly) {
+            return Some(k);
+        }
+        i = k + 1;
+    }
+    None
+}
+
 /// The first quoted passage in a sentence, without its quote marks; an unclosed quote runs to
 /// the end of the sentence.
 fn quoted_span(ctx: &Ctx<'_>, range: &Range<usize>) -> Option<Range<usize>> {
     let s = &ctx.text[range.clone()];
-    let open = s.find(['"', '\u{201c}'])?;
+    let open = find_mark(s, '\u{201c}')?;
     let open_len = s[open..].chars().next()?.len_utf8();
     let body = open + open_len;
-    let close = s[body..]
-        .find(['"', '\u{201d}'])
-        .map_or(s.len(), |p| body + p);
+    let close = find_mark(&s[body..], '\u{201d}').map_or(s.len(), |p| body + p);
     let inner = s[body..close].trim_matches(|c: char| c.is_whitespace() || c == ',');
     if inner.is_empty() {
         return None;

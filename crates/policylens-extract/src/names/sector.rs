@@ -77,24 +77,23 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Fact> {
         .filter(|h| case_fits(ctx, h))
         .copied()
         .collect();
-    let entries = ctx.tax.topics_split;
-    let mut count = vec![0u32; entries];
-    let mut strong = vec![false; entries];
-    let mut first: Vec<Option<usize>> = vec![None; entries];
+    // per entry hit (in entry order): hit count, first hit, strong evidence
+    let mut seen: Vec<(usize, u32, usize, bool)> = Vec::new();
     for (k, h) in hits.iter().enumerate() {
-        count[h.entry] += 1;
-        first[h.entry].get_or_insert(k);
         let alias = ctx.tax.topics.pattern(h.pattern);
-        if alias.contains([' ', '-']) || in_context(ctx, &hits, k) {
-            strong[h.entry] = true;
+        let strong = alias.contains([' ', '-']) || in_context(ctx, &hits, k);
+        match seen.iter_mut().find(|e| e.0 == h.entry) {
+            Some(e) => {
+                e.1 += 1;
+                e.3 |= strong;
+            }
+            None => seen.push((h.entry, 1, k, strong)),
         }
     }
+    seen.sort_unstable_by_key(|e| e.0);
     let mut facts = Vec::new();
-    for entry in 0..entries {
-        let Some(k) = first[entry] else {
-            continue;
-        };
-        if !(strong[entry] || count[entry] >= 2) {
+    for (entry, count, k, strong) in seen {
+        if !(strong || count >= 2) {
             continue;
         }
         let h = hits[k];
