@@ -111,7 +111,8 @@ impl Registry {
             entry.is_some_and(|e| o.entry == Some(e))
                 || o.name == name
                 || o.aliases.iter().any(|a| a == name)
-                || same_company(&words(&o.name).collect::<Vec<_>>(), &new)
+                || (!different_first_letters(&o.name, name)
+                    && same_company(&words(&o.name).collect::<Vec<_>>(), &new))
         });
         if let Some(idx) = same {
             let org = &mut self.orgs[idx];
@@ -145,14 +146,18 @@ impl Registry {
     }
 }
 
+/// Whether two names start with different visible ASCII characters, so that both have a first
+/// word and the first words differ.
+fn different_first_letters(a: &str, b: &str) -> bool {
+    matches!(
+        (a.as_bytes().first(), b.as_bytes().first()),
+        (Some(&x), Some(&y)) if x != y && x.is_ascii_graphic() && y.is_ascii_graphic()
+    )
+}
+
 /// Whether the words of one name are a strict prefix of the other's.
 fn word_prefix(a: &str, b: &str) -> bool {
-    // different first letters: different first words
-    if let (Some(&x), Some(&y)) = (a.as_bytes().first(), b.as_bytes().first())
-        && x != y
-        && x.is_ascii_graphic()
-        && y.is_ascii_graphic()
-    {
+    if different_first_letters(a, b) {
         return false;
     }
     let (mut x, mut y) = (words(a), words(b));
