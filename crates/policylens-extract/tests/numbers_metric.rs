@@ -105,6 +105,11 @@ const CASES: &[(&str, Option<&str>)] = &[
     ),
     // a body is no measure
     ("In 2004 the Swiss firm paid $2bn.", None),
+    // "it" opening a sentence stands for the one metric the sentence before stated
+    (
+        "Inflation rose to 2.3% in December 2004. It was 2.1% in November 2004.",
+        Some("Inflation"),
+    ),
     // a comparison is no part of the measure
     (
         "In 2004 Renault sales rose 4% more than rivals.",
@@ -137,6 +142,22 @@ fn periods(text: &str) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+#[test]
+fn it_takes_the_previous_metric_only_when_safe() {
+    let found = metrics(
+        "Inflation rose to 2.3% in December 2004. It was 2.1% in November 2004.",
+        None,
+    );
+    assert_eq!(found, ["Inflation", "Inflation"]);
+    // two metrics before: "it" is left unresolved
+    let found = metrics("Sales rose 5% to $10bn in 2004. It was 2.1% in 2003.", None);
+    assert!(!found.iter().any(|m| m.contains("2.1")), "{found:?}");
+    assert_eq!(found.len(), 2, "{found:?}");
+    // a different unit: no
+    let found = metrics("Inflation rose to 2.3% in 2004. It was $5bn in 2004.", None);
+    assert_eq!(found, ["Inflation"]);
 }
 
 #[test]

@@ -373,6 +373,26 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// Whether the subject of the figure at token `q` is a sentence-opening "it" ("It rose 5%",
+    /// "..., and it was 2.1%"): only verbs, auxiliaries and periods stand between them.
+    pub fn anaphor(&self, q: usize) -> bool {
+        let mut j = q;
+        while j > 0 {
+            let i = j - 1;
+            let Some(w) = self.word(i) else { break };
+            if is_chain(w) || is_period_word(w) || self.is(i, DETERMINERS) {
+                j = i;
+                continue;
+            }
+            break;
+        }
+        if j == 0 || !self.is(j - 1, &["it"]) {
+            return false;
+        }
+        let it = j - 1;
+        it == 0 || self.punct(it - 1) == Some(",") || self.is(it - 1, &["and", "but"])
+    }
+
     /// The metric text of a phrase: period words, determiners and edge prepositions dropped.
     pub fn name(&self, tokens: std::ops::Range<usize>) -> String {
         let mut words: Vec<&str> = Vec::new();

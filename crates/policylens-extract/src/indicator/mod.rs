@@ -86,6 +86,8 @@ pub fn extract(
     let mut facts = Vec::new();
     let mut seen: BTreeMap<(u64, String, String, String), (usize, String)> = BTreeMap::new();
     let mut next = 0usize;
+    // the one metric the previous sentence stated, with its unit: what "It rose 5%" is about
+    let mut antecedent: Option<(String, String, usize)> = None;
     for (si, sentence) in sentences.iter().enumerate() {
         let first = next;
         while next < quantities.len() && quantities[next].span.start < sentence.end {
@@ -127,8 +129,23 @@ pub fn extract(
                 anchor,
                 recent,
                 main_place: &main_place,
+                antecedent: antecedent
+                    .as_ref()
+                    .filter(|(_, _, s)| s + 1 == si)
+                    .map(|(m, u, _)| (m.as_str(), u.as_str())),
             };
-            for fact in ctx.facts(&in_sentence) {
+            let found = ctx.facts(&in_sentence);
+            let mut stated = found.iter().filter_map(|f| match &f.kind {
+                FactKind::Indicator { metric, unit, .. } => Some((metric, unit)),
+                _ => None,
+            });
+            antecedent = match stated.next() {
+                Some((m, u)) if stated.all(|(m2, u2)| m2 == m && u2 == u) => {
+                    Some((m.clone(), u.clone(), si))
+                }
+                _ => None,
+            };
+            for fact in found {
                 if let FactKind::Indicator {
                     metric,
                     value,

@@ -80,6 +80,8 @@ pub(super) struct Sentence<'a, 'd> {
     pub anchor: Option<Anchor>,
     pub recent: Option<Period>,
     pub main_place: &'a std::cell::OnceCell<Option<&'static str>>,
+    /// The one metric (and unit) the previous sentence stated.
+    pub antecedent: Option<(&'a str, &'a str)>,
 }
 
 impl Sentence<'_, '_> {
@@ -183,6 +185,7 @@ impl Sentence<'_, '_> {
         let q = &self.quantities[i];
         let mut change = None;
         let mut per = None;
+        let mut anaphoric = false;
         let (base, key, phrase) = match walker.find(q_tok) {
             Found::Phrase {
                 tokens: r,
@@ -269,7 +272,14 @@ impl Sentence<'_, '_> {
                     None => (String::new(), usize::MAX - i, None),
                 }
             }
-            Found::Nothing => (String::new(), usize::MAX - i, None),
+            // "Inflation rose to 2.3% in December. It was 2.1% in November."
+            Found::Nothing => match self.antecedent {
+                Some((metric, unit)) if unit == q.unit && walker.anaphor(q_tok) => {
+                    anaphoric = true;
+                    (metric.to_string(), usize::MAX - i, None)
+                }
+                _ => (String::new(), usize::MAX - i, None),
+            },
         };
         let before =
             &text[floor_char_boundary(text, q.span.start.saturating_sub(30))..q.span.start];
@@ -304,7 +314,9 @@ impl Sentence<'_, '_> {
                     (None, None) => None,
                 }
             })
-            .map(|(surface, p, _)| (surface, p));
+            .map(|(surface, p, _)| (surface, p))
+            // the antecedent's metric already names its place
+            .map(|(surface, p)| (if anaphoric { String::new() } else { surface }, p));
         Statement {
             mention: i,
             base,
