@@ -3,6 +3,7 @@
 //! "of"/"at" complements ("a group net profit of", "put output at"), or rightwards from a
 //! premodifying figure ("a $45bn state bailout") or a share ("45 pct of China's sugar").
 
+pub use super::lexicon::is_period_word;
 use super::tidy::is_nonhead;
 use super::tokens::{DETERMINERS, GENERIC_HEAD, Kind, NP_PREPOSITIONS, Token, is_break, is_chain};
 
@@ -451,61 +452,4 @@ impl<'a> Walker<'a> {
         }
         words.join(" ")
     }
-}
-
-/// Words that name a time rather than a thing: years, fiscal years, months, "year" after
-/// "last"/"this".
-pub fn is_period_word(w: &str) -> bool {
-    let w = w.trim_end_matches("'s");
-    let w = w
-        .strip_prefix("end-")
-        .or_else(|| w.strip_prefix("mid-"))
-        .unwrap_or(w);
-    let digits = w.bytes().filter(u8::is_ascii_digit).count();
-    if digits >= 4
-        && w.bytes().all(|b| b.is_ascii_digit() || b == b'/')
-        && (w.starts_with("19") || w.starts_with("20"))
-    {
-        return true;
-    }
-    matches!(
-        w,
-        "january"
-            | "february"
-            | "march"
-            | "april"
-            | "june"
-            | "july"
-            | "august"
-            | "september"
-            | "october"
-            | "november"
-            | "december"
-            | "jan"
-            | "feb"
-            | "mar"
-            | "apr"
-            | "jun"
-            | "jul"
-            | "aug"
-            | "sep"
-            | "sept"
-            | "oct"
-            | "nov"
-            | "dec"
-            | "year"
-            | "month"
-            | "quarter"
-            | "calendar"
-            | "fiscal"
-            | "last"
-            | "this"
-            | "next"
-            | "previous"
-            | "same"
-            | "period"
-            | "end-january"
-            | "today"
-            | "now"
-    ) || (w.starts_with("end-") || w.starts_with("mid-"))
 }

@@ -3,6 +3,7 @@
 //! right after it, else the nearest one before it, else one its statement already holds, else
 //! the period the story is in), and its status ([`status`]).
 
+mod lexicon;
 mod metric;
 mod status;
 mod tidy;

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::lexicon::{change_of, noun_of_verb};
 use super::metric::{Found, Walker};
 use super::status::{self, Tense};
 use super::tidy::{is_verb_like_ing_word, named_only, named_tail, tidy};
@@ -458,35 +459,6 @@ impl Sentence<'_, '_> {
             metric = format!("{surface} {metric}");
         }
         metric
-    }
-}
-
-/// The noun a verb of trade or production names: "exported" → "exports".
-fn noun_of_verb(word: &str) -> Option<&'static str> {
-    match word {
-        "exported" | "export" | "exports" | "exporting" => Some("exports"),
-        "imported" | "import" | "imports" | "importing" => Some("imports"),
-        "produced" | "produce" | "produces" | "mined" => Some("output"),
-        "sold" | "sell" | "sells" => Some("sales"),
-        "spent" | "spend" | "spends" => Some("spending"),
-        "invested" | "invest" | "invests" => Some("investment"),
-        "borrowed" | "borrow" | "borrows" => Some("borrowing"),
-        "earned" | "earn" | "earns" => Some("earnings"),
-        "harvested" => Some("harvest"),
-        "consumed" | "consume" | "consumes" => Some("consumption"),
-        "shipped" | "ship" | "ships" => Some("shipments"),
-        "lent" | "lend" | "lends" => Some("lending"),
-        "bought" | "buy" | "buys" | "purchased" => Some("purchases"),
-        _ => None,
-    }
-}
-
-/// The growth word a change noun before a metric gives it: "a drop in X" → "decline".
-fn change_of(word: &str) -> Option<&'static str> {
-    match word {
-        "rise" | "increase" | "growth" | "gain" | "jump" | "surge" => Some("growth"),
-        "drop" | "fall" | "decline" | "decrease" | "cut" | "reduction" => Some("decline"),
-        _ => None,
     }
 }
 
