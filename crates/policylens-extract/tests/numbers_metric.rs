@@ -105,6 +105,12 @@ const CASES: &[(&str, Option<&str>)] = &[
     ),
     // a body is no measure
     ("In 2004 the Swiss firm paid $2bn.", None),
+    // a dashed aside between subject and figure
+    (
+        "Growth in industrial output - the main target of government efforts to impose curbs on \
+         credit and investments - was 11.5% in 2004.",
+        Some("Growth in industrial output"),
+    ),
     // "it" opening a sentence stands for the one metric the sentence before stated
     (
         "Inflation rose to 2.3% in December 2004. It was 2.1% in November 2004.",

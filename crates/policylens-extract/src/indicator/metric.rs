@@ -353,7 +353,22 @@ impl<'a> Walker<'a> {
                 let aside = (i.saturating_sub(16)..i)
                     .rev()
                     .find(|&k| self.punct(k) == Some(",") && self.is(k + 1, &["which", "who"]));
-                j = aside.unwrap_or(i);
+                // "Growth in industrial output - the main target of ... - was 11.5%": a dashed
+                // aside
+                let dashed = matches!(self.punct(i), Some("-" | "–"))
+                    .then(|| {
+                        (i.saturating_sub(20)..i)
+                            .rev()
+                            .find(|&k| matches!(self.punct(k), Some("-" | "–")))
+                    })
+                    .flatten()
+                    .filter(|&k| {
+                        k > 0
+                            && k + 2 < i
+                            && self.word(k - 1).is_some()
+                            && !(k..i).any(|t| self.quantity(t).is_some())
+                    });
+                j = aside.or(dashed).unwrap_or(i);
             }
             break;
         }

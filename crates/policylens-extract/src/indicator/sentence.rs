@@ -350,8 +350,19 @@ impl Sentence<'_, '_> {
     fn own_status(&self, q: &Mention) -> Option<&'static str> {
         let clause = self.clause(q);
         let text = self.doc.text;
-        status::status(&text[clause.start..q.span.start])
-            .or_else(|| status::status(&text[q.span.start..clause.end]))
+        let head = &text[clause.start..q.span.start];
+        // a dashed aside before the figure is no part of its statement: "output - the main
+        // target of government curbs - was 11.5%"
+        let cut = head
+            .rfind(" - ")
+            .and_then(|second| head[..second].rfind(" - ").map(|first| (first, second)));
+        let head_status = match cut {
+            Some((first, second)) => {
+                status::status(&head[..first]).or_else(|| status::status(&head[second..]))
+            }
+            None => status::status(head),
+        };
+        head_status.or_else(|| status::status(&text[q.span.start..clause.end]))
     }
 
     /// The clause around a figure, for status cues.
