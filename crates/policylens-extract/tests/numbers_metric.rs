@@ -105,6 +105,11 @@ const CASES: &[(&str, Option<&str>)] = &[
     ),
     // a body is no measure
     ("In 2004 the Swiss firm paid $2bn.", None),
+    // an infinitive after "has to" is no metric
+    (
+        "In 1987 China has to feed one quarter of the world's population.",
+        None,
+    ),
     // a dashed aside between subject and figure
     (
         "Growth in industrial output - the main target of government efforts to impose curbs on \

@@ -198,7 +198,18 @@ impl Sentence<'_, '_> {
                     change = walker.word(r.start - 2).and_then(change_of);
                 }
                 let written = walker.name(r.clone());
-                let mut name = tidy(&written).unwrap_or_default();
+                // "China has to feed one quarter of": an infinitive, not a noun
+                let infinitive = r.start >= 2
+                    && walker.is(r.start - 1, &["to"])
+                    && walker.is(
+                        r.start - 2,
+                        &["has", "have", "had", "need", "needs", "want"],
+                    );
+                let mut name = if infinitive {
+                    String::new()
+                } else {
+                    tidy(&written).unwrap_or_default()
+                };
                 if name.is_empty() && named_only(&written) && q.unit == "percent" {
                     // "China accounted for 20.1% of Japan's trade": its share of that
                     let holds = (r.end..q_tok).any(|k| walker.is(k, HOLDING_VERBS));
