@@ -291,9 +291,7 @@ fn is_boundary(text: &str, dot: usize, after: usize) -> bool {
     if text.as_bytes()[dot] != b'.' {
         return true;
     }
-    let word_start = text[..dot]
-        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
-        .map_or(0, |p| p + 1);
+    let word_start = word_start_before(text, dot);
     let word = &text[word_start..dot];
     if word.is_empty() {
         return true;
@@ -306,7 +304,7 @@ fn is_boundary(text: &str, dot: usize, after: usize) -> bool {
     if matches!(word, "Co" | "Corp" | "Inc" | "Ltd" | "Bros") {
         return starts_with_opener(next);
     }
-    if ABBREVIATIONS.contains(&word) {
+    if word.len() <= 6 && ABBREVIATIONS.contains(&word) {
         // "No." before a number is not a boundary; "No." at the end of a sentence is rare
         return false;
     }
@@ -320,6 +318,23 @@ fn is_boundary(text: &str, dot: usize, after: usize) -> bool {
         return starts_with_opener(next);
     }
     true
+}
+
+/// Start of the word before byte `dot`: after the last white space, `(` or `"` before it. ASCII
+/// bytes are decided by byte; at a non-ASCII byte the char-level search takes over.
+fn word_start_before(text: &str, dot: usize) -> usize {
+    let bytes = &text.as_bytes()[..dot];
+    for (i, &b) in bytes.iter().enumerate().rev() {
+        if b >= 0x80 {
+            return text[..dot]
+                .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
+                .map_or(0, |p| p + 1);
+        }
+        if matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b'(' | b'"') {
+            return i + 1;
+        }
+    }
+    0
 }
 
 /// Whether text starts with a word that usually opens a sentence ("The", "He", "However").
