@@ -1,5 +1,52 @@
-//! Small closed word classes of the indicator grammar: period words, the nouns of trade and
-//! production verbs, and the growth words of change nouns.
+//! Small closed word classes of the indicator grammar: count units, holding verbs, period words,
+//! the nouns of trade and production verbs, and the growth words of change nouns.
+
+/// Units that count things: the counted noun joins the metric ("521 sugar mills").
+pub const COUNT_UNITS: &[&str] = &[
+    "people",
+    "jobs",
+    "units",
+    "vehicles",
+    "companies",
+    "banks",
+    "mills",
+    "factories",
+    "branches",
+    "offices",
+    "projects",
+    "households",
+    "customers",
+    "visitors",
+    "shares",
+];
+
+/// Verbs by which a subject holds a share of something: "China accounted for 20.1% of".
+pub const HOLDING_VERBS: &[&str] = &[
+    "accounted",
+    "accounts",
+    "account",
+    "made",
+    "makes",
+    "took",
+    "takes",
+    "held",
+    "holds",
+    "has",
+    "had",
+    "have",
+    "owns",
+    "owned",
+    "controls",
+    "controlled",
+    "represents",
+    "represented",
+    "captured",
+    "commands",
+    "supplies",
+    "supplied",
+    "produces",
+    "produced",
+];
 
 /// The noun a verb of trade or production names: "exported" → "exports".
 pub fn noun_of_verb(word: &str) -> Option<&'static str> {

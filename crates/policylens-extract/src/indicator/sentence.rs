@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::lexicon::{change_of, noun_of_verb};
+use super::lexicon::{COUNT_UNITS, HOLDING_VERBS, change_of, noun_of_verb};
 use super::metric::{Found, Walker};
 use super::status::{self, Tense};
 use super::tidy::{is_verb_like_ing_word, named_only, named_tail, tidy};
@@ -17,57 +17,10 @@ use crate::places;
 use crate::quantity::Mention;
 use crate::text::Doc;
 
-/// Units that count things: the counted noun joins the metric ("521 sugar mills").
-const COUNT_UNITS: &[&str] = &[
-    "people",
-    "jobs",
-    "units",
-    "vehicles",
-    "companies",
-    "banks",
-    "mills",
-    "factories",
-    "branches",
-    "offices",
-    "projects",
-    "households",
-    "customers",
-    "visitors",
-    "shares",
-];
-
 static LEVEL_OF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i-u)^\s+(?:level|levels|figure|total|output)\s+of\s+$")
         .expect("level pattern compiles")
 });
-
-/// Verbs by which a subject holds a share of something: "China accounted for 20.1% of".
-const HOLDING_VERBS: &[&str] = &[
-    "accounted",
-    "accounts",
-    "account",
-    "made",
-    "makes",
-    "took",
-    "takes",
-    "held",
-    "holds",
-    "has",
-    "had",
-    "have",
-    "owns",
-    "owned",
-    "controls",
-    "controlled",
-    "represents",
-    "represented",
-    "captured",
-    "commands",
-    "supplies",
-    "supplied",
-    "produces",
-    "produced",
-];
 
 /// Durations are how long something lasted, not a measure of it.
 const DURATION_UNITS: &[&str] = &["years", "days", "months"];
