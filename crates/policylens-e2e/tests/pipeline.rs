@@ -307,3 +307,57 @@ async fn bbc_200_documents_each_queryable_exactly_once() {
     assert_eq!(reasons, want);
     pipeline.stop().await.expect("clean shutdown");
 }
+
+/// WatchFacts through the whole pipeline: a watcher subscribed before a document is published
+/// receives that document's facts of the requested kind as they are aggregated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn watch_facts_streams_a_new_documents_facts() {
+    use futures::StreamExt as _;
+
+    let nats = NatsServer::start();
+    let pipeline = Pipeline::start(nats.url()).await.expect("pipeline starts");
+    let mut client = pipeline.client().await.expect("gateway client");
+    let request = policylens_proto::WatchFactsRequest {
+        kind: FactKind::Actor as i32,
+        ..Default::default()
+    };
+    let mut watch = client
+        .watch_facts(request)
+        .await
+        .expect("WatchFacts")
+        .into_inner();
+
+    let seed =
+        std::fs::read(shared_dir().join("eval/dev/docs/china-innovation-drive-2024.txt")).unwrap();
+    let doc_id = doc_id_of(&seed);
+    let publisher = async_nats::connect(nats.url()).await.unwrap();
+    publisher
+        .publish("policy.ingest", seed.into())
+        .await
+        .unwrap();
+    publisher.flush().await.unwrap();
+
+    let mut names = BTreeSet::new();
+    while names.len() < 3 {
+        let next = tokio::time::timeout(Duration::from_secs(60), watch.next())
+            .await
+            .expect("a watched fact within 60 s")
+            .expect("the watch stays open")
+            .expect("a fact, not an error");
+        let fact = next.fact.expect("fact");
+        assert_eq!(fact.provenance.as_ref().unwrap().doc_id, doc_id);
+        assert_eq!(
+            next.document.as_ref().map(|d| d.doc_id.as_str()),
+            Some(doc_id.as_str())
+        );
+        match fact.kind {
+            Some(fact::Kind::Actor(actor)) => names.insert(actor.name),
+            other => panic!("only actors were asked for, got {other:?}"),
+        };
+    }
+    assert!(
+        names.contains("Li Qiang") && names.contains("Yin Hejun") && names.contains("Wang Dan"),
+        "{names:?}"
+    );
+    pipeline.stop().await.expect("clean shutdown");
+}
