@@ -6,6 +6,7 @@
 mod lexicon;
 mod metric;
 mod status;
+mod synonyms;
 mod tidy;
 mod tokens;
 
@@ -134,6 +135,7 @@ pub fn extract(
                     .as_ref()
                     .filter(|(_, _, s)| s + 1 == si)
                     .map(|(m, u, _)| (m.as_str(), u.as_str())),
+                previous_start: sentences[si.saturating_sub(1)].start,
             };
             let found = ctx.facts(&in_sentence);
             let mut stated = found.iter().filter_map(|f| match &f.kind {

@@ -8,6 +8,7 @@ use regex::Regex;
 use super::lexicon::{COUNT_UNITS, HOLDING_VERBS, change_of, noun_of_verb};
 use super::metric::{Found, Walker};
 use super::status::{self, Tense};
+use super::synonyms;
 use super::tidy::{is_verb_like_ing_word, named_only, named_tail, tidy};
 use super::tokens::{Kind, Token, tokenize};
 use super::{ADJACENT_GAP, CLAUSE_BREAK, FROM_BEFORE, GROWTH_WORDS, Statement, build};
@@ -36,6 +37,8 @@ pub(super) struct Sentence<'a, 'd> {
     pub main_place: &'a std::cell::OnceCell<Option<&'static str>>,
     /// The one metric (and unit) the previous sentence stated.
     pub antecedent: Option<(&'a str, &'a str)>,
+    /// Where the sentence before this one starts (this sentence's start for the first).
+    pub previous_start: usize,
 }
 
 impl Sentence<'_, '_> {
@@ -394,7 +397,14 @@ impl Sentence<'_, '_> {
     }
 
     fn metric_of(&self, s: &Statement, q: &Mention) -> String {
-        let mut metric = s.base.clone();
+        let text = self.doc.text;
+        let mut metric =
+            synonyms::company(&s.base, &text[..self.range.start]).unwrap_or_else(|| s.base.clone());
+        if let Some(canon) =
+            synonyms::anaphor(&metric, &q.unit, &text[self.previous_start..self.range.end])
+        {
+            metric = canon.to_string();
+        }
         if COUNT_UNITS.contains(&q.unit.as_str()) {
             let surface = &self.doc.text[q.span.clone()];
             let counted: Vec<&str> = surface
@@ -433,7 +443,7 @@ impl Sentence<'_, '_> {
         {
             metric = format!("{surface} {metric}");
         }
-        metric
+        synonyms::canonical(&metric)
     }
 }
 
