@@ -5,6 +5,7 @@
 
 mod lexicon;
 mod metric;
+mod price;
 mod status;
 mod synonyms;
 mod tidy;

@@ -8,10 +8,10 @@ use regex::Regex;
 use super::lexicon::{COUNT_UNITS, HOLDING_VERBS, change_of, noun_of_verb};
 use super::metric::{Found, Walker};
 use super::status::{self, Tense};
-use super::synonyms;
 use super::tidy::{is_verb_like_ing_word, named_only, named_tail, tidy};
 use super::tokens::{Kind, Token, tokenize};
 use super::{ADJACENT_GAP, CLAUSE_BREAK, FROM_BEFORE, GROWTH_WORDS, Statement, build};
+use super::{price, synonyms};
 use crate::fact::Fact;
 use crate::period::{Anchor, Period, PeriodMention, Role, floor_char_boundary};
 use crate::places;
@@ -248,6 +248,18 @@ impl Sentence<'_, '_> {
                 }
                 _ => (String::new(), usize::MAX - i, None),
             },
+        };
+        // "sell grain on the free market at 560 yuan a tonne": the goods name the price (the
+        // walked phrase, if any, is the goods themselves)
+        let price = q.unit.contains(" per ").then(|| {
+            price::metric(
+                &text[self.range.start..q.span.start],
+                &text[q.span.end..self.range.end],
+            )
+        });
+        let base = match price.flatten() {
+            Some(p) if base.is_empty() || price::names_goods(&p, &base) => p,
+            _ => base,
         };
         let before =
             &text[floor_char_boundary(text, q.span.start.saturating_sub(30))..q.span.start];

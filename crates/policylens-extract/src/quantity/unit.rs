@@ -16,6 +16,8 @@ pub struct UnitMatch {
     /// A plain "dollars"/"dlrs", whose currency the story may have fixed earlier.
     pub plain_dollar: bool,
     pub count: bool,
+    /// What the number is multiplied by in the reported unit: "65 cents" is 0.65 USD.
+    pub scale: f64,
 }
 
 struct Table {
@@ -115,13 +117,19 @@ pub fn unit_at(text: &str, start: usize) -> Option<UnitMatch> {
         let key = normalise(m.as_str());
         let (name, _) = table.canonical.get(&key)?;
         let plain_dollar = matches!(key.as_str(), "dlrs" | "dlr" | "dollars" | "dollar");
+        // a unit named "<CODE> cents" is a hundredth of that currency
+        let (name, scale, plain_dollar) = match name.strip_suffix(" cents") {
+            Some(code) => (code, 0.01, key == "cents" || key == "cts"),
+            None => (*name, 1.0, plain_dollar),
+        };
         let mut unit = UnitMatch {
             unit: name.to_string(),
             end: start + m.end(),
             plain_dollar,
             count: false,
+            scale,
         };
-        if !matches!(*name, "percent" | "pp" | "points" | "times") {
+        if !matches!(name, "percent" | "pp" | "points" | "times") {
             add_per(text, &mut unit);
         }
         return Some(unit);
@@ -165,11 +173,12 @@ pub fn unit_at(text: &str, start: usize) -> Option<UnitMatch> {
         end,
         plain_dollar: false,
         count: true,
+        scale: 1.0,
     })
 }
 
 static PER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i-u)^\s+(?:a|an|per)\s+(tonne|ton|barrel|share|ounce|hectare|kilo|kg|litre|liter|day|month|year|head|capita|unit|mu)\b")
+    Regex::new(r"(?i-u)^\s+(?:a|an|per)\s+(tonne|ton|barrel|share|ounce|hectare|kilo|kg|litre|liter|day|month|year|head|capita|unit|mu|bushel|lb|lbs|pound|gallon)\b")
         .expect("per pattern compiles")
 });
 
@@ -197,6 +206,9 @@ pub fn per_at(text: &str, start: usize) -> Option<(&'static str, usize)> {
         "head" => "head",
         "capita" => "capita",
         "unit" => "unit",
+        "bushel" => "bushel",
+        "lb" | "lbs" | "pound" => "lb",
+        "gallon" => "gallon",
         _ => "mu",
     };
     Some((what, start + caps.get(0).expect("match").end()))
@@ -290,6 +302,10 @@ mod tests {
         check_unit(" metric tons", Some("tonnes"));
         check_unit(" yuan a tonne", Some("CNY per tonne"));
         check_unit(" dlrs per barrel", Some("USD per barrel"));
+        check_unit(" dlrs per bushel", Some("USD per bushel"));
+        check_unit(" cents a lb", Some("USD per lb"));
+        check_unit(" U.S. cents a pound", Some("USD per lb"));
+        check_unit(" per cent a year", Some("percent"));
         check_unit(" times more", Some("times"));
         check_unit(" GW of capacity", Some("GW"));
         check_unit(" barrels of fuel oil", Some("barrels"));
