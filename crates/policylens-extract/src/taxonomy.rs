@@ -175,6 +175,8 @@ pub struct Taxonomy {
     /// Every name and alias of `data/places.txt` (the keys [`crate::places::canonical`] knows),
     /// hashed with [`Fnv`] for the per-token place test of the name recognisers.
     place_names: WordSet,
+    /// `cities` and `place_names` in one set: one lookup for the common plain-word place test.
+    city_or_place: WordSet,
 }
 
 impl Default for Taxonomy {
@@ -274,7 +276,29 @@ impl Taxonomy {
                 .map(str::to_string)
                 .collect(),
             place_names: place_names(),
-        })
+            city_or_place: WordSet::default(),
+        }
+        .with_city_or_place())
+    }
+
+    fn with_city_or_place(mut self) -> Self {
+        self.city_or_place = self.cities.union(&self.place_names).cloned().collect();
+        self
+    }
+
+    /// `self.cities.contains(name) || self.is_known_place(name)`, with a single lookup when
+    /// `name` has no surrounding white space and no `'s` ending.
+    pub fn is_city_or_known_place(&self, name: &str) -> bool {
+        let plain = name
+            .as_bytes()
+            .last()
+            .is_some_and(|&b| b.is_ascii() && b != b's' && !matches!(b, b'\t'..=b'\r' | b' '))
+            && !name.starts_with(char::is_whitespace);
+        if plain {
+            self.city_or_place.contains(name)
+        } else {
+            self.cities.contains(name) || self.is_known_place(name)
+        }
     }
 
     /// Whether `name` is a place or demonym of the places gazetteer: the same answer as

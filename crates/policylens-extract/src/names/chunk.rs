@@ -29,14 +29,15 @@ pub fn is_name_word(ctx: &Ctx<'_>, i: usize) -> bool {
     ctx.name_word.get(i).copied().unwrap_or(false)
 }
 
-/// Computes [`is_name_word`] for token `i` (done once per token when the context is built).
-pub(crate) fn compute_name_word(ctx: &Ctx<'_>, i: usize) -> bool {
+/// Computes [`is_name_word`] for token `i` (done once per token when the context is built);
+/// `stopword`: the token is a capitalised name stop word (looked up once, shared with places).
+pub(crate) fn compute_name_word(ctx: &Ctx<'_>, i: usize, stopword: bool) -> bool {
     let t = &ctx.tokens[i];
     if !t.is_word() || !t.cap || ctx.headline[t.sentence as usize] {
         return false;
     }
     let word = t.text(ctx.text);
-    if ctx.tax.name_stopwords.contains(word) {
+    if stopword {
         // "Minister He Kang": a capitalised stop word mid-sentence that is also a surname;
         // "First Boston": an ordinal opening a name
         return !t.sentence_start

@@ -59,11 +59,19 @@ impl<'a> Ctx<'a> {
             .find(&flat)
             .into_iter()
             .partition(|h| h.entry < tax.topics_split);
+        // one stop-word lookup per capitalised token, shared by the place and name-word flags
+        let mut stop_token = Vec::with_capacity(tokens.len());
         let place_token = tokens
             .iter()
             .map(|t| {
+                if !t.cap {
+                    stop_token.push(false);
+                    return false;
+                }
                 let w = t.text(doc.text);
-                t.cap && !tax.name_stopwords.contains(w) && is_place_name(tax, w)
+                let stop = tax.name_stopwords.contains(w);
+                stop_token.push(stop);
+                !stop && is_place_name(tax, w)
             })
             .collect();
         let mut ctx = Self {
@@ -80,7 +88,7 @@ impl<'a> Ctx<'a> {
             headline,
         };
         ctx.name_word = (0..ctx.tokens.len())
-            .map(|i| chunk::compute_name_word(&ctx, i))
+            .map(|i| chunk::compute_name_word(&ctx, i, stop_token[i]))
             .collect();
         ctx
     }
@@ -177,8 +185,7 @@ fn flatten(text: &str) -> String {
 
 /// Whether a name is a place: a city from the taxonomy or a place the places gazetteer knows.
 fn is_place_name(tax: &Taxonomy, name: &str) -> bool {
-    name.starts_with(|c: char| c.is_uppercase())
-        && (tax.cities.contains(name) || tax.is_known_place(name))
+    name.starts_with(|c: char| c.is_uppercase()) && tax.is_city_or_known_place(name)
 }
 
 /// Marks headline sentences: mostly all-caps words, or four or more words mostly capitalised
