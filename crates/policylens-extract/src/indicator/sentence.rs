@@ -417,6 +417,9 @@ impl Sentence<'_, '_> {
         {
             metric = canon.to_string();
         }
+        if let Some(short) = synonyms::shortfall(&metric, &text[q.span.end..self.range.end]) {
+            metric = short;
+        }
         if COUNT_UNITS.contains(&q.unit.as_str()) {
             let surface = &self.doc.text[q.span.clone()];
             let counted: Vec<&str> = surface

@@ -167,6 +167,22 @@ pub fn company(metric: &str, earlier: &str) -> Option<String> {
     Some(format!("{org} {rest}"))
 }
 
+/// "will be 1.18 mln tonnes short of demand": the figure is a shortfall against what follows.
+static SHORT_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s+short\s+of\s+(?:the\s+)?([a-z]+(?:\s+[a-z]+)?)\s*(?:[,.;]|$)")
+        .expect("short-of pattern compiles")
+});
+
+/// The metric of a figure written "N short of X": "<metric> shortfall against X".
+pub fn shortfall(metric: &str, tail: &str) -> Option<String> {
+    let caps = SHORT_OF.captures(tail)?;
+    let lower = metric.to_ascii_lowercase();
+    if lower.contains("shortfall") || lower.contains("short") {
+        return None;
+    }
+    Some(format!("{metric} shortfall against {}", &caps[1]))
+}
+
 /// A sentence opener is no part of a name ("The Xiamen Bank").
 fn strip_opener(name: &str) -> &str {
     for opener in ["The ", "A ", "An "] {
@@ -207,6 +223,16 @@ mod tests {
         assert_eq!(anaphor("imbalance", "percent", context), None);
         assert_eq!(anaphor("imbalance", "USD", "the budget was cut"), None);
         assert_eq!(anaphor("budget deficit", "USD", context), None);
+    }
+
+    #[test]
+    fn shortfalls() {
+        assert_eq!(
+            shortfall("production", " short of demand.").as_deref(),
+            Some("production shortfall against demand")
+        );
+        assert_eq!(shortfall("output", " short of the target in 1987."), None);
+        assert_eq!(shortfall("output", " of demand."), None);
     }
 
     #[test]
