@@ -70,6 +70,12 @@ const CASES: &[(&str, (&str, f64, &str))] = &[
          The manager said the group's outstanding loans totalled 620 mln dlrs in 1986.",
         ("Xiamen International Bank outstanding loans", 620e6, "USD"),
     ),
+    // "The group had earnings": the subject is the organisation named before
+    (
+        "Bank of China has taken a stake in finance company BAII Holdings SA, a spokesman \
+         said. The group had earnings of 15.4 mln dlrs in 1985.",
+        ("BAII Holdings SA earnings", 15.4e6, "USD"),
+    ),
 ];
 
 /// Metrics the rules must leave alone: unrelated words stay distinct.

@@ -410,8 +410,10 @@ impl Sentence<'_, '_> {
 
     fn metric_of(&self, s: &Statement, q: &Mention) -> String {
         let text = self.doc.text;
-        let mut metric =
-            synonyms::company(&s.base, &text[..self.range.start]).unwrap_or_else(|| s.base.clone());
+        let earlier = &text[..self.range.start];
+        let mut metric = synonyms::company(&s.base, earlier)
+            .or_else(|| synonyms::subject_company(&s.base, &text[self.range.clone()], earlier))
+            .unwrap_or_else(|| s.base.clone());
         if let Some(canon) =
             synonyms::anaphor(&metric, &q.unit, &text[self.previous_start..self.range.end])
         {

@@ -183,6 +183,25 @@ pub fn shortfall(metric: &str, tail: &str) -> Option<String> {
     Some(format!("{metric} shortfall against {}", &caps[1]))
 }
 
+/// "The group had earnings of 15.4 mln dlrs": a sentence whose subject is an anaphor noun
+/// followed by a lower-case word (its verb) gives an un-owned metric that organisation.
+pub fn subject_company(metric: &str, sentence: &str, earlier: &str) -> Option<String> {
+    if !metric.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return None;
+    }
+    let rest = sentence.trim_start().strip_prefix("The ")?;
+    let (word, after) = rest.split_once(' ')?;
+    let next = after.split_whitespace().next().unwrap_or("");
+    let preposition = [
+        "of", "in", "for", "at", "on", "with", "to", "and", "or", "from",
+    ];
+    if !next.starts_with(|c: char| c.is_ascii_lowercase()) || preposition.contains(&next) {
+        return None;
+    }
+    TABLES.companies.iter().find(|(w, _)| *w == word)?;
+    company(&format!("{word} {metric}"), earlier)
+}
+
 /// A sentence opener is no part of a name ("The Xiamen Bank").
 fn strip_opener(name: &str) -> &str {
     for opener in ["The ", "A ", "An "] {
@@ -248,6 +267,23 @@ mod tests {
             None
         );
         assert_eq!(company("outstanding loans", earlier), None);
+        assert_eq!(
+            subject_company(
+                "earnings",
+                "The group had earnings of 15 mln dlrs.",
+                earlier
+            )
+            .as_deref(),
+            Some("Xiamen International Bank earnings")
+        );
+        assert_eq!(
+            subject_company("earnings", "The group of seven met.", "Acme Group said."),
+            None
+        );
+        assert_eq!(
+            subject_company("earnings", "The group had earnings.", "None."),
+            None
+        );
         assert_eq!(
             company("company's sales", "Shares in Acme Holdings Ltd rose.").as_deref(),
             Some("Acme Holdings Ltd sales")
