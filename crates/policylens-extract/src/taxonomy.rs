@@ -32,6 +32,8 @@ pub struct Gazetteer {
     /// The automaton's patterns and the entry id of each.
     patterns: Vec<String>,
     pattern_entry: Vec<usize>,
+    /// Per pattern: two or more capitals, so a hit must match it exactly (see [`Self::find`]).
+    pattern_exact: Vec<bool>,
     automaton: AhoCorasick,
 }
 
@@ -69,10 +71,15 @@ impl Gazetteer {
                 file: file.to_string(),
                 message: e.to_string(),
             })?;
+        let pattern_exact = patterns
+            .iter()
+            .map(|p| p.bytes().filter(u8::is_ascii_uppercase).count() >= 2)
+            .collect();
         Ok(Self {
             canonical,
             patterns,
             pattern_entry,
+            pattern_exact,
             automaton,
         })
     }
@@ -93,9 +100,8 @@ impl Gazetteer {
             let before_ok = start == 0 || !is_word_byte(bytes[start - 1]);
             let after_ok = end == bytes.len() || !is_word_byte(bytes[end]);
             let pattern = m.pattern().as_usize();
-            let alias = &self.patterns[pattern];
-            let exact = alias.bytes().filter(u8::is_ascii_uppercase).count() < 2
-                || &text[start..end] == alias.as_str();
+            let exact = !self.pattern_exact[pattern]
+                || &text[start..end] == self.patterns[pattern].as_str();
             if before_ok && after_ok && exact {
                 hits.push(Hit {
                     start,

@@ -59,26 +59,11 @@ impl<'a> Ctx<'a> {
             .find(&flat)
             .into_iter()
             .partition(|h| h.entry < tax.topics_split);
-        // one stop-word lookup per capitalised token, shared by the place and name-word flags
-        let mut stop_token = Vec::with_capacity(tokens.len());
-        let place_token = tokens
-            .iter()
-            .map(|t| {
-                if !t.cap {
-                    stop_token.push(false);
-                    return false;
-                }
-                let w = t.text(doc.text);
-                let stop = tax.name_stopwords.contains(w);
-                stop_token.push(stop);
-                !stop && is_place_name(tax, w)
-            })
-            .collect();
         let mut ctx = Self {
             name_word: Vec::new(),
             role_word: vec![Cell::new(0); tokens.len()],
             sector_hits,
-            place_token,
+            place_token: Vec::new(),
             initiatives,
             flat,
             text: doc.text,
@@ -87,9 +72,22 @@ impl<'a> Ctx<'a> {
             tokens,
             headline,
         };
-        ctx.name_word = (0..ctx.tokens.len())
-            .map(|i| chunk::compute_name_word(&ctx, i, stop_token[i]))
-            .collect();
+        // one pass, one stop-word lookup per capitalised token, for the place and name flags
+        let n = ctx.tokens.len();
+        let (mut place_token, mut name_word) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for (i, t) in ctx.tokens.iter().enumerate() {
+            if !t.cap {
+                place_token.push(false);
+                name_word.push(false);
+                continue;
+            }
+            let w = t.text(doc.text);
+            let stop = tax.name_stopwords.contains(w);
+            place_token.push(!stop && is_place_name(tax, w));
+            name_word.push(chunk::compute_name_word(&ctx, i, stop));
+        }
+        ctx.place_token = place_token;
+        ctx.name_word = name_word;
         ctx
     }
 
