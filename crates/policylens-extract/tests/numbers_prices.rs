@@ -72,8 +72,8 @@ const CASES: &[(&str, (&str, f64, &str))] = &[
     ),
     // "The group had earnings": the subject is the organisation named before
     (
-        "Bank of China has taken a stake in finance company BAII Holdings SA, a spokesman \
-         said. The group had earnings of 15.4 mln dlrs in 1985.",
+        "A stake in finance company BAII Holdings SA was sold, a spokesman said. \
+         The group had earnings of 15.4 mln dlrs in 1985.",
         ("BAII Holdings SA earnings", 15.4e6, "USD"),
     ),
 ];

@@ -412,7 +412,9 @@ impl Sentence<'_, '_> {
         let text = self.doc.text;
         let earlier = &text[..self.range.start];
         let mut metric = synonyms::company(&s.base, earlier)
-            .or_else(|| synonyms::subject_company(&s.base, &text[self.range.clone()], earlier))
+            .or_else(|| {
+                synonyms::subject_company(&s.base, &text[self.range.start..q.span.start], earlier)
+            })
             .unwrap_or_else(|| s.base.clone());
         if let Some(canon) =
             synonyms::anaphor(&metric, &q.unit, &text[self.previous_start..self.range.end])

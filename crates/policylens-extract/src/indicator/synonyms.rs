@@ -48,7 +48,9 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
 
 /// Capitalised names (with inner "and"/"&"), the last word tested against a keyword list.
 static NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[A-Z][A-Za-z.'-]*(?:\s+(?:(?:and|&)\s+)?[A-Z][A-Za-z.'-]*)+\b")
+    Regex::new(
+        r"\b[A-Z][A-Za-z.'-]*(?:\s+(?:(?:and|&)\s+)?[A-Z][A-Za-z.'-]*)*(?:\s+of\s+[A-Z][A-Za-z.'-]*(?:\s+[A-Z][A-Za-z.'-]*)*)?\b",
+    )
         .expect("name pattern compiles")
 });
 
@@ -145,26 +147,35 @@ pub fn anaphor(metric: &str, unit: &str, context: &str) -> Option<&'static str> 
 pub fn company(metric: &str, earlier: &str) -> Option<String> {
     let lower = metric.to_ascii_lowercase();
     let lower = lower.strip_prefix("the ").unwrap_or(&lower);
-    let (keywords, rest) = TABLES.companies.iter().find_map(|(word, keys)| {
-        let after = lower.strip_prefix(word)?;
-        let rest = after
-            .strip_prefix("'s ")
-            .or_else(|| after.strip_prefix(' '))?;
-        Some((keys, rest.len()))
+    let (word, rest) = TABLES.companies.iter().find_map(|(word, _)| {
+        let rest = lower.strip_prefix(word)?.strip_prefix("'s ")?;
+        Some((*word, rest.len()))
     })?;
-    let rest = &metric[metric.len() - rest..];
-    let org = NAME
+    let org = organisation(word, earlier)?;
+    Some(format!("{org} {}", &metric[metric.len() - rest..]))
+}
+
+/// The organisation `earlier` names that an anaphor noun refers to: one whose name ends in (or
+/// is "<keyword> of ...") a keyword of that noun. Several such names are ambiguous unless the
+/// last named is also the most often named.
+fn organisation<'e>(word: &str, earlier: &'e str) -> Option<&'e str> {
+    let keywords = &TABLES.companies.iter().find(|(w, _)| *w == word)?.1;
+    let names: Vec<&str> = NAME
         .find_iter(earlier)
         .map(|m| strip_opener(m.as_str()))
         .filter(|name| {
+            let head = name.split(" of ").next().unwrap_or(name);
             name.split_whitespace().count() >= 2
-                && name
+                && head
                     .rsplit(' ')
                     .next()
                     .is_some_and(|last| keywords.contains(&last.trim_end_matches('.')))
         })
-        .last()?;
-    Some(format!("{org} {rest}"))
+        .collect();
+    let last = *names.last()?;
+    let count = |n: &str| names.iter().filter(|m| **m == n).count();
+    let clear = names.iter().all(|n| *n == last || count(n) < count(last));
+    clear.then_some(last)
 }
 
 /// "will be 1.18 mln tonnes short of demand": the figure is a shortfall against what follows.
@@ -185,11 +196,11 @@ pub fn shortfall(metric: &str, tail: &str) -> Option<String> {
 
 /// "The group had earnings of 15.4 mln dlrs": a sentence whose subject is an anaphor noun
 /// followed by a lower-case word (its verb) gives an un-owned metric that organisation.
-pub fn subject_company(metric: &str, sentence: &str, earlier: &str) -> Option<String> {
+pub fn subject_company(metric: &str, head: &str, earlier: &str) -> Option<String> {
     if !metric.starts_with(|c: char| c.is_ascii_lowercase()) {
         return None;
     }
-    let rest = sentence.trim_start().strip_prefix("The ")?;
+    let rest = head.trim_start().strip_prefix("The ")?;
     let (word, after) = rest.split_once(' ')?;
     let next = after.split_whitespace().next().unwrap_or("");
     let preposition = [
@@ -198,8 +209,16 @@ pub fn subject_company(metric: &str, sentence: &str, earlier: &str) -> Option<St
     if !next.starts_with(|c: char| c.is_ascii_lowercase()) || preposition.contains(&next) {
         return None;
     }
+    // "The company said London and Scottish Marine Oil PLC owns 50 pct": another subject
+    if after
+        .split_whitespace()
+        .any(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
+    {
+        return None;
+    }
     TABLES.companies.iter().find(|(w, _)| *w == word)?;
-    company(&format!("{word} {metric}"), earlier)
+    let org = organisation(word, earlier)?;
+    Some(format!("{org} {metric}"))
 }
 
 /// A sentence opener is no part of a name ("The Xiamen Bank").
@@ -264,8 +283,13 @@ mod tests {
         );
         assert_eq!(
             company("bank's profit", "The Bank of China said.").as_deref(),
-            None
+            Some("Bank of China profit")
         );
+        // two banks named once each: ambiguous
+        let two = "Bank of British Columbia sold its assets to HongKong Bank of Canada.";
+        assert_eq!(company("bank's profit", two), None);
+        // "Bank notes" is no anaphor: only the possessive is
+        assert_eq!(company("bank notes", "The National Bank said."), None);
         assert_eq!(company("outstanding loans", earlier), None);
         assert_eq!(
             subject_company(
