@@ -2,8 +2,12 @@
 //! initials, decimals and hard-wrapped wire copy, and the byte → char offset mapping used for
 //! provenance.
 
+mod fold;
+
 use std::ops::Range;
 use std::sync::OnceLock;
+
+pub use fold::fold_whitespace;
 
 /// Words that end with a period without ending a sentence (compared case-sensitively, without
 /// the period).
@@ -130,66 +134,6 @@ fn wide_chars(text: &str) -> Vec<Wide> {
     }
     out
 }
-
-/// Collapses runs of white space (including hard line breaks) into single spaces.
-pub fn fold_whitespace(s: &str) -> String {
-    let s = s.trim();
-    let bytes = s.as_bytes();
-    // fast path: nothing to fold (non-ASCII white space starts with 0xC2, 0xE1, 0xE2 or 0xE3)
-    let plain = !bytes.iter().enumerate().any(|(i, &b)| {
-        FOLD_BYTE[usize::from(b)]
-            && (b != b' ' || bytes.get(i + 1) == Some(&b' '))
-            && (b != 0xc2 || matches!(bytes.get(i + 1), Some(0x85 | 0xa0)))
-    });
-    if plain {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
-    let mut run = 0usize;
-    let mut i = 0usize;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (len, space) = if b < 0x80 {
-            (1, matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
-        } else {
-            let ch = s[i..].chars().next().unwrap_or(' ');
-            (ch.len_utf8(), ch.is_whitespace())
-        };
-        if space {
-            if !pending_space {
-                out.push_str(&s[run..i]);
-                pending_space = true;
-            }
-        } else if pending_space {
-            out.push(' ');
-            pending_space = false;
-            run = i;
-        }
-        i += len;
-    }
-    if !pending_space {
-        out.push_str(&s[run..]);
-    }
-    out
-}
-
-/// Bytes that may start white space to fold: ASCII white space and the lead bytes of the
-/// non-ASCII white space (0xC2, 0xE1, 0xE2, 0xE3).
-const FOLD_BYTE: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'\n' as usize] = true;
-    table[b'\r' as usize] = true;
-    table[b'\t' as usize] = true;
-    table[0x0b] = true;
-    table[0x0c] = true;
-    table[b' ' as usize] = true;
-    table[0xc2] = true;
-    table[0xe1] = true;
-    table[0xe2] = true;
-    table[0xe3] = true;
-    table
-};
 
 /// Splits text into sentence byte ranges. Boundaries: `.`, `!`, `?` (with closing quotes or
 /// brackets) followed by white space and an upper-case letter, digit or opening quote — unless
