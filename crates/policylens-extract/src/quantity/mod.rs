@@ -119,7 +119,7 @@ fn figure_at(text: &str, start: usize, word: bool, check: bool) -> Option<Figure
         }
     } else if let Some(u) = unit::unit_at(text, fig.end) {
         fig.unit = u.unit;
-        fig.value *= u.scale;
+        fig.value /= u.divisor;
         fig.end = u.end;
         fig.plain_dollar = u.plain_dollar;
     }

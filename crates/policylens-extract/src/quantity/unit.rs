@@ -16,8 +16,8 @@ pub struct UnitMatch {
     /// A plain "dollars"/"dlrs", whose currency the story may have fixed earlier.
     pub plain_dollar: bool,
     pub count: bool,
-    /// What the number is multiplied by in the reported unit: "65 cents" is 0.65 USD.
-    pub scale: f64,
+    /// What the number is divided by in the reported unit: "65 cents" is 0.65 USD.
+    pub divisor: f64,
 }
 
 struct Table {
@@ -118,8 +118,8 @@ pub fn unit_at(text: &str, start: usize) -> Option<UnitMatch> {
         let (name, _) = table.canonical.get(&key)?;
         let plain_dollar = matches!(key.as_str(), "dlrs" | "dlr" | "dollars" | "dollar");
         // a unit named "<CODE> cents" is a hundredth of that currency
-        let (name, scale, plain_dollar) = match name.strip_suffix(" cents") {
-            Some(code) => (code, 0.01, key == "cents" || key == "cts"),
+        let (name, divisor, plain_dollar) = match name.strip_suffix(" cents") {
+            Some(code) => (code, 100.0, key == "cents" || key == "cts"),
             None => (*name, 1.0, plain_dollar),
         };
         let mut unit = UnitMatch {
@@ -127,7 +127,7 @@ pub fn unit_at(text: &str, start: usize) -> Option<UnitMatch> {
             end: start + m.end(),
             plain_dollar,
             count: false,
-            scale,
+            divisor,
         };
         if !matches!(name, "percent" | "pp" | "points" | "times") {
             add_per(text, &mut unit);
@@ -173,7 +173,7 @@ pub fn unit_at(text: &str, start: usize) -> Option<UnitMatch> {
         end,
         plain_dollar: false,
         count: true,
-        scale: 1.0,
+        divisor: 1.0,
     })
 }
 
@@ -306,6 +306,7 @@ mod tests {
         check_unit(" cents a lb", Some("USD per lb"));
         check_unit(" U.S. cents a pound", Some("USD per lb"));
         check_unit(" per cent a year", Some("percent"));
+        check_unit(" pence a share", Some("GBP per share"));
         check_unit(" times more", Some("times"));
         check_unit(" GW of capacity", Some("GW"));
         check_unit(" barrels of fuel oil", Some("barrels"));
