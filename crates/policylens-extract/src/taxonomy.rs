@@ -183,6 +183,38 @@ pub struct Taxonomy {
     place_names: WordSet,
     /// `cities` and `place_names` in one set: one lookup for the common plain-word place test.
     city_or_place: WordSet,
+    /// Cheap rejection filters for `city_or_place` and `name_stopwords`.
+    city_or_place_filter: WordFilter,
+    stopword_filter: WordFilter,
+}
+
+/// A one-probe Bloom filter over a word set (length and first, middle and last byte): `false`
+/// means the word is certainly not in the set.
+#[derive(Debug, Clone)]
+struct WordFilter(Box<[u64; 1024]>);
+
+impl WordFilter {
+    fn new<'w>(words: impl IntoIterator<Item = &'w String>) -> Self {
+        let mut bits = Box::new([0u64; 1024]);
+        for w in words {
+            let k = Self::key(w);
+            bits[k >> 6] |= 1 << (k & 63);
+        }
+        Self(bits)
+    }
+
+    fn key(word: &str) -> usize {
+        let b = word.as_bytes();
+        let n = b.len();
+        let pick = |i: usize| b.get(i).copied().unwrap_or(0);
+        let k = u32::from_le_bytes([pick(0), pick(n / 2), pick(n.wrapping_sub(1)), n as u8]);
+        (k.wrapping_mul(0x9e37_79b1) >> 16) as usize
+    }
+
+    fn may_contain(&self, word: &str) -> bool {
+        let k = Self::key(word);
+        self.0[k >> 6] & (1 << (k & 63)) != 0
+    }
 }
 
 impl Default for Taxonomy {
@@ -283,12 +315,16 @@ impl Taxonomy {
                 .collect(),
             place_names: place_names(),
             city_or_place: WordSet::default(),
+            city_or_place_filter: WordFilter::new(&[]),
+            stopword_filter: WordFilter::new(&[]),
         }
         .with_city_or_place())
     }
 
     fn with_city_or_place(mut self) -> Self {
         self.city_or_place = self.cities.union(&self.place_names).cloned().collect();
+        self.city_or_place_filter = WordFilter::new(&self.city_or_place);
+        self.stopword_filter = WordFilter::new(&self.name_stopwords);
         self
     }
 
@@ -301,7 +337,7 @@ impl Taxonomy {
             .is_some_and(|&b| b.is_ascii() && b != b's' && !matches!(b, b'\t'..=b'\r' | b' '))
             && !name.starts_with(char::is_whitespace);
         if plain {
-            self.city_or_place.contains(name)
+            self.city_or_place_filter.may_contain(name) && self.city_or_place.contains(name)
         } else {
             self.cities.contains(name) || self.is_known_place(name)
         }
@@ -313,6 +349,11 @@ impl Taxonomy {
         let name = name.trim();
         let name = name.strip_suffix("'s").unwrap_or(name);
         self.place_names.contains(name)
+    }
+
+    /// `self.name_stopwords.contains(word)`, with a cheap filter first.
+    pub fn is_name_stopword(&self, word: &str) -> bool {
+        self.stopword_filter.may_contain(word) && self.name_stopwords.contains(word)
     }
 
     /// Whether a lower-case phrase is a role title or ends in a role head word.
@@ -380,6 +421,17 @@ mod tests {
         assert!(t.org_keywords.contains("Ministry"));
         assert!(t.given_names.contains("Wang"));
         assert!(t.name_stopwords.contains("The"));
+    }
+
+    #[test]
+    fn word_filters_keep_every_member() {
+        let t = Taxonomy::builtin();
+        assert!(
+            t.city_or_place
+                .iter()
+                .all(|w| t.city_or_place_filter.may_contain(w))
+        );
+        assert!(t.name_stopwords.iter().all(|w| t.is_name_stopword(w)));
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let w = t.text(doc.text);
-            let stop = tax.name_stopwords.contains(w);
+            let stop = tax.is_name_stopword(w);
             place_token.push(!stop && is_place_name(tax, w));
             name_word.push(chunk::compute_name_word(&ctx, i, stop));
         }
