@@ -145,9 +145,10 @@ fn word_end(text: &str, start: usize) -> (usize, bool) {
     while i < bytes.len() {
         // fast path: a run of ASCII letters and digits
         let run = i;
-        while i < bytes.len() && WORD_BYTE[usize::from(bytes[i])] {
-            i += 1;
-        }
+        i += bytes[i..]
+            .iter()
+            .position(|&b| !WORD_BYTE[usize::from(b)])
+            .unwrap_or(bytes.len() - i);
         if i > run {
             end = i;
             prev = bytes[i - 1] as char;
