@@ -142,9 +142,11 @@ fn quoted_slogans(ctx: &Ctx<'_>, found: &mut Vec<(std::ops::Range<usize>, String
     if memchr::memchr(b'"', ctx.text.as_bytes()).is_none() && !ctx.text.contains('\u{201c}') {
         return;
     }
+    let bytes = ctx.text.as_bytes();
     let mut i = 0;
     while i < ctx.tokens.len() {
-        if !is_open(ctx.word(i)) {
+        // an opening mark starts with `"` or 0xE2 (the lead byte of U+201C)
+        if !matches!(bytes[ctx.tokens[i].start], b'"' | 0xe2) || !is_open(ctx.word(i)) {
             i += 1;
             continue;
         }
