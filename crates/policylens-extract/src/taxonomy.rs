@@ -6,11 +6,15 @@
 //! ignored. Alias files (`sectors.txt`, `initiatives.txt`, `organizations.txt`) hold
 //! `canonical | alias | alias ...`; list files hold one word or phrase per line.
 
+mod word_filter;
+
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+use word_filter::WordFilter;
 
 /// Why a taxonomy directory could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -186,35 +190,8 @@ pub struct Taxonomy {
     /// Cheap rejection filters for `city_or_place` and `name_stopwords`.
     city_or_place_filter: WordFilter,
     stopword_filter: WordFilter,
-}
-
-/// A one-probe Bloom filter over a word set (length and first, middle and last byte): `false`
-/// means the word is certainly not in the set.
-#[derive(Debug, Clone)]
-struct WordFilter(Box<[u64; 1024]>);
-
-impl WordFilter {
-    fn new<'w>(words: impl IntoIterator<Item = &'w String>) -> Self {
-        let mut bits = Box::new([0u64; 1024]);
-        for w in words {
-            let k = Self::key(w);
-            bits[k >> 6] |= 1 << (k & 63);
-        }
-        Self(bits)
-    }
-
-    fn key(word: &str) -> usize {
-        let b = word.as_bytes();
-        let n = b.len();
-        let pick = |i: usize| b.get(i).copied().unwrap_or(0);
-        let k = u32::from_le_bytes([pick(0), pick(n / 2), pick(n.wrapping_sub(1)), n as u8]);
-        (k.wrapping_mul(0x9e37_79b1) >> 16) as usize
-    }
-
-    fn may_contain(&self, word: &str) -> bool {
-        let k = Self::key(word);
-        self.0[k >> 6] & (1 << (k & 63)) != 0
-    }
+    org_keyword_filter: WordFilter,
+    given_name_filter: WordFilter,
 }
 
 impl Default for Taxonomy {
@@ -317,6 +294,8 @@ impl Taxonomy {
             city_or_place: WordSet::default(),
             city_or_place_filter: WordFilter::new(&[]),
             stopword_filter: WordFilter::new(&[]),
+            org_keyword_filter: WordFilter::new(&[]),
+            given_name_filter: WordFilter::new(&[]),
         }
         .with_city_or_place())
     }
@@ -325,6 +304,8 @@ impl Taxonomy {
         self.city_or_place = self.cities.union(&self.place_names).cloned().collect();
         self.city_or_place_filter = WordFilter::new(&self.city_or_place);
         self.stopword_filter = WordFilter::new(&self.name_stopwords);
+        self.org_keyword_filter = WordFilter::new(&self.org_keywords);
+        self.given_name_filter = WordFilter::new(&self.given_names);
         self
     }
 
@@ -354,6 +335,16 @@ impl Taxonomy {
     /// `self.name_stopwords.contains(word)`, with a cheap filter first.
     pub fn is_name_stopword(&self, word: &str) -> bool {
         self.stopword_filter.may_contain(word) && self.name_stopwords.contains(word)
+    }
+
+    /// `self.org_keywords.contains(word)`, with a cheap filter first.
+    pub fn is_org_keyword(&self, word: &str) -> bool {
+        self.org_keyword_filter.may_contain(word) && self.org_keywords.contains(word)
+    }
+
+    /// `self.given_names.contains(word)`, with a cheap filter first.
+    pub fn is_given_name(&self, word: &str) -> bool {
+        self.given_name_filter.may_contain(word) && self.given_names.contains(word)
     }
 
     /// Whether a lower-case phrase is a role title or ends in a role head word.
@@ -432,6 +423,8 @@ mod tests {
                 .all(|w| t.city_or_place_filter.may_contain(w))
         );
         assert!(t.name_stopwords.iter().all(|w| t.is_name_stopword(w)));
+        assert!(t.org_keywords.iter().all(|w| t.is_org_keyword(w)));
+        assert!(t.given_names.iter().all(|w| t.is_given_name(w)));
     }
 
     #[test]

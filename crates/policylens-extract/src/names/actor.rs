@@ -128,7 +128,7 @@ fn titled_person(ctx: &Ctx<'_>, c: Chunk) -> Option<(usize, usize, usize)> {
     let r = (c.first..c.last).rev().find(|&i| is_role_word(ctx, i))?;
     let (role_last, name_first) = if ctx.word_in(r + 1, &["of", "for"]) {
         let name_first = (r + 3..=c.last)
-            .find(|&j| ctx.tax.given_names.contains(ctx.word(j)))
+            .find(|&j| ctx.tax.is_given_name(ctx.word(j)))
             .or_else(|| (c.last >= r + 4).then(|| c.last - 1))?;
         (name_first - 1, name_first)
     } else {
@@ -142,7 +142,7 @@ fn titled_person(ctx: &Ctx<'_>, c: Chunk) -> Option<(usize, usize, usize)> {
     while role_first > c.first && r - role_first < 2 {
         let i = role_first - 1;
         let w = ctx.word(i);
-        if !is_name_word(ctx, i) || ctx.is_place_at(i) || ctx.tax.org_keywords.contains(w) {
+        if !is_name_word(ctx, i) || ctx.is_place_at(i) || ctx.tax.is_org_keyword(w) {
             break;
         }
         role_first = i;
@@ -176,7 +176,7 @@ fn valid_name(ctx: &Ctx<'_>, first: usize, last: usize) -> bool {
         particle
             || is_name_word(ctx, i)
                 && !ctx.tokens[i].all_caps
-                && !ctx.tax.org_keywords.contains(w)
+                && !ctx.tax.is_org_keyword(w)
                 && !ctx.is_place_at(i)
                 && !is_role_word(ctx, i)
                 && w.chars()
@@ -206,7 +206,7 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
         let mut found = false;
         // a lone word after a lower-case title may be a company ("market analyst Datamonitor");
         // after a capitalised one it is a surname ("President Bush")
-        let lone = c.len() == 1 && !ctx.tax.given_names.contains(ctx.word(c.first));
+        let lone = c.len() == 1 && !ctx.tax.is_given_name(ctx.word(c.first));
         if let Some(b) = before {
             if let Some((r, _)) = role_before(ctx, b).filter(|_| !lone || ctx.tokens[b].cap) {
                 role = r;
@@ -227,8 +227,8 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
         let surname_before = before.is_some_and(|b| {
             ctx.tokens[b].cap
                 && ctx.tokens[b].is_word()
-                && ctx.tax.given_names.contains(ctx.word(b))
-                && ctx.tax.name_stopwords.contains(ctx.word(b))
+                && ctx.tax.is_given_name(ctx.word(b))
+                && ctx.tax.is_name_stopword(ctx.word(b))
         });
         if !found && (c.len() >= 2 || surname_before) && ctx.word(c.last + 1) == "," {
             // "He Kang, Minister of ..." — a given name that is also a stop word
@@ -238,8 +238,8 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
                 found = true;
             }
         }
-        let given = ctx.tax.given_names.contains(ctx.word(c.first))
-            || (c.len() >= 2 && ctx.tax.given_names.contains(ctx.word(c.last)));
+        let given = ctx.tax.is_given_name(ctx.word(c.first))
+            || (c.len() >= 2 && ctx.tax.is_given_name(ctx.word(c.last)));
         if !found && given && c.len() >= 2 {
             found = is_speech_verb(ctx.word(c.last + 1))
                 || before.is_some_and(|b| ctx.word_in(b, &["said", "says", "told"]))
@@ -248,8 +248,7 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
                 });
         }
         // "owned by Richard Branson": a given name and a surname, anywhere
-        if !found && c.len() <= 3 && c.len() >= 2 && ctx.tax.given_names.contains(ctx.word(c.first))
-        {
+        if !found && c.len() <= 3 && c.len() >= 2 && ctx.tax.is_given_name(ctx.word(c.first)) {
             found = ctx.word(c.first).len() > 2
                 && !ctx.tokens[c.first].sentence_start
                 && (c.first..=c.last).all(|i| ctx.tokens[i].is_word());
@@ -326,7 +325,7 @@ fn org_after_index(ctx: &Ctx<'_>, cands: &[Cand], last: usize) -> Option<usize> 
         Tag::Unknown => {
             !ctx.is_place_chunk(c.chunk)
                 && !ctx.followed_by_place_noun(c.chunk)
-                && !ctx.tax.given_names.contains(ctx.word(c.chunk.first))
+                && !ctx.tax.is_given_name(ctx.word(c.chunk.first))
                 && ctx.tokens[c.chunk.last + 1..]
                     .first()
                     .is_none_or(|t| t.kind != Kind::Possessive)

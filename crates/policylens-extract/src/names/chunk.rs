@@ -41,8 +41,7 @@ pub(crate) fn compute_name_word(ctx: &Ctx<'_>, i: usize, stopword: bool) -> bool
         // "Minister He Kang": a capitalised stop word mid-sentence that is also a surname;
         // "First Boston": an ordinal opening a name
         return !t.sentence_start
-            && (ctx.tax.given_names.contains(word)
-                || matches!(word, "First" | "Second" | "Third"))
+            && (ctx.tax.is_given_name(word) || matches!(word, "First" | "Second" | "Third"))
             && ctx.tokens.get(i + 1).is_some_and(|n| n.cap && n.is_word());
     }
     // bare numbers and words starting with a digit are not names
@@ -95,7 +94,7 @@ fn connector_end(ctx: &Ctx<'_>, j: usize) -> Option<usize> {
         // "Italy's Illva" and "Turner Broadcasting System Inc's CNN" are two names;
         // "People's Daily" is one
         let owner_named =
-            j > 0 && (ctx.is_place_at(j - 1) || ctx.tax.org_keywords.contains(ctx.word(j - 1)));
+            j > 0 && (ctx.is_place_at(j - 1) || ctx.tax.is_org_keyword(ctx.word(j - 1)));
         return (!owner_named).then_some(j + 1);
     }
     let word = t.text(ctx.text);

@@ -73,9 +73,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
         }
         // "U.S. Plan", "Senate plan", "LDP plan" name who plans, not a programme
         let named = (c.first..c.last).any(|i| {
-            ctx.tokens[i].is_word()
-                && !ctx.is_place_at(i)
-                && !ctx.tax.org_keywords.contains(ctx.word(i))
+            ctx.tokens[i].is_word() && !ctx.is_place_at(i) && !ctx.tax.is_org_keyword(ctx.word(i))
         });
         // treaties take their city's name: "Paris Accord", "Warsaw Pact"
         let treaty = ctx.word_in(c.last, &["Accord", "Protocol", "Pact", "Agenda"]);
@@ -83,7 +81,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
         let lone = c.len() == 1
             && (ctx.tokens[c.first].sentence_start
                 || ctx.tokens[c.first].all_caps
-                || ctx.tax.org_keywords.contains(ctx.word(c.first)));
+                || ctx.tax.is_org_keyword(ctx.word(c.first)));
         let before_noun =
             noun_after && !lone && !ctx.is_place_at(c.first) && !ctx.tokens[c.last + 1].cap;
         if (headed || before_noun) && !ctx.is_place_chunk(c) {

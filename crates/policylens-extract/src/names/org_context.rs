@@ -243,8 +243,8 @@ pub(crate) fn owned_by_place(ctx: &Ctx<'_>, c: Chunk) -> bool {
 
 /// "Barclay's Capital and Sumitomo Mitsui": a name joined by "and" to an organisation.
 pub(crate) fn coordinated_with_org(ctx: &Ctx<'_>, prev: Cand, c: Chunk) -> bool {
-    let keywords_only = (c.first..=c.last)
-        .all(|i| !ctx.tokens[i].is_word() || ctx.tax.org_keywords.contains(ctx.word(i)));
+    let keywords_only =
+        (c.first..=c.last).all(|i| !ctx.tokens[i].is_word() || ctx.tax.is_org_keyword(ctx.word(i)));
     matches!(prev.tag, Tag::Org(_))
         && prev.chunk.last + 2 == c.first
         && ctx.word_in(prev.chunk.last + 1, &["and", "or"])
@@ -259,12 +259,10 @@ pub(crate) fn classify_late(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registr
         let c = cand.chunk;
         let name = ctx.chunk_text(c);
         let only_keywords = (c.first..=c.last).all(|i| {
-            !ctx.tokens[i].is_word()
-                || ctx.tax.org_keywords.contains(ctx.word(i))
-                || !ctx.tokens[i].cap
+            !ctx.tokens[i].is_word() || ctx.tax.is_org_keyword(ctx.word(i)) || !ctx.tokens[i].cap
         });
         if ctx.is_place_chunk(c)
-            || ctx.tax.given_names.contains(ctx.word(c.first))
+            || ctx.tax.is_given_name(ctx.word(c.first))
             || c.len() > 4
             || only_keywords
         {

@@ -214,15 +214,15 @@ fn gazetteer_hit_ok(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool 
     if ctx.headline[ctx.tokens[first].sentence as usize] {
         return false;
     }
-    if first > c.first && ctx.tax.given_names.contains(ctx.word(first - 1)) {
+    if first > c.first && ctx.tax.is_given_name(ctx.word(first - 1)) {
         return false;
     }
     // "Virgin Blue" is not Virgin: a one-word name running on into another name
     if first == last
         && last < c.last
         && is_name_word(ctx, last + 1)
-        && !ctx.tax.org_keywords.contains(ctx.word(last + 1))
-        && !ctx.tax.given_names.contains(ctx.word(last + 1))
+        && !ctx.tax.is_org_keyword(ctx.word(last + 1))
+        && !ctx.tax.is_given_name(ctx.word(last + 1))
         && !super::role::is_role_word(ctx, last + 1)
     {
         return false;
@@ -230,7 +230,7 @@ fn gazetteer_hit_ok(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool 
     // "People's Bank of China", "People's Construction Bank of China" hold "Bank of China"
     if first > c.first
         && (ctx.tokens[first - 1].kind == Kind::Possessive
-            || ctx.tax.org_keywords.contains(ctx.word(first)))
+            || ctx.tax.is_org_keyword(ctx.word(first)))
     {
         return false;
     }
@@ -262,7 +262,7 @@ fn extends_to_keyword(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> boo
     });
     first == c.first
         && last < c.last
-        && ctx.tax.org_keywords.contains(ctx.word(c.last))
+        && ctx.tax.is_org_keyword(ctx.word(c.last))
         && (legal_tail || !(last + 1..c.last).any(|i| ctx.word_in(i, &["and", "&", "of"])))
 }
 
@@ -277,7 +277,7 @@ pub(crate) fn is_keyword_name(ctx: &Ctx<'_>, first: usize, last: usize) -> bool 
             continue;
         }
         words += 1;
-        if ctx.tax.org_keywords.contains(ctx.word(i)) {
+        if ctx.tax.is_org_keyword(ctx.word(i)) {
             keyword = true;
         } else if ctx.is_place_at(i) {
             place = true;
@@ -310,7 +310,7 @@ pub(crate) fn split_coordinated(ctx: &Ctx<'_>, cands: &mut Vec<Cand>) {
                         "and" => {
                             let left_name = is_keyword_name(ctx, left.0, left.1)
                                 && !ctx.word_in(right.0, FIELD_WORDS);
-                            let keyword_end = ctx.tax.org_keywords.contains(ctx.word(left.1));
+                            let keyword_end = ctx.tax.is_org_keyword(ctx.word(left.1));
                             (left_name && keyword_end)
                                 || (left_name
                                     && is_keyword_name(ctx, right.0, right.1)
@@ -325,11 +325,10 @@ pub(crate) fn split_coordinated(ctx: &Ctx<'_>, cands: &mut Vec<Cand>) {
                                 })
                         }
                         "of" => {
-                            ctx.tax.given_names.contains(ctx.word(c.first))
+                            ctx.tax.is_given_name(ctx.word(c.first))
                                 && (k - c.first) <= 3
                                 && !is_keyword_name(ctx, left.0, left.1)
-                                && (left.0..=left.1)
-                                    .all(|i| !ctx.tax.org_keywords.contains(ctx.word(i)))
+                                && (left.0..=left.1).all(|i| !ctx.tax.is_org_keyword(ctx.word(i)))
                                 && is_keyword_name(ctx, right.0, right.1)
                         }
                         _ => false,
@@ -367,7 +366,7 @@ pub(crate) fn split_coordinated(ctx: &Ctx<'_>, cands: &mut Vec<Cand>) {
 
 /// Whether a name may end at token `i`: a keyword ("Bank") or the object of "of" ("of China").
 fn ends_name(ctx: &Ctx<'_>, i: usize) -> bool {
-    ctx.tax.org_keywords.contains(ctx.word(i)) || (i >= 1 && ctx.word(i - 1) == "of")
+    ctx.tax.is_org_keyword(ctx.word(i)) || (i >= 1 && ctx.word(i - 1) == "of")
 }
 
 /// Tags organisations among unknown candidates by keyword, acronym, tag and context.
@@ -401,7 +400,7 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
             cands[n].tag = Tag::Org(o);
             continue;
         }
-        let person_like = ctx.tax.given_names.contains(ctx.word(c.first));
+        let person_like = ctx.tax.is_given_name(ctx.word(c.first));
         if ctx.followed_by_place_noun(c) {
             continue;
         }

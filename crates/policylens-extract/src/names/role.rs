@@ -141,7 +141,7 @@ pub(crate) fn role_before(ctx: &Ctx<'_>, i: usize) -> Option<(String, usize)> {
         let modifier = if is_role_word(ctx, j) {
             true
         } else if t.cap {
-            t.sentence_start && !ctx.is_place_at(j) && !ctx.tax.name_stopwords.contains(w)
+            t.sentence_start && !ctx.is_place_at(j) && !ctx.tax.is_name_stopword(w)
         } else {
             w.len() >= 3 && w.chars().all(|c| c.is_alphabetic() || c == '-')
         };
