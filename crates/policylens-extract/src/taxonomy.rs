@@ -192,6 +192,7 @@ pub struct Taxonomy {
     stopword_filter: WordFilter,
     org_keyword_filter: WordFilter,
     given_name_filter: WordFilter,
+    role_filter: WordFilter,
 }
 
 impl Default for Taxonomy {
@@ -296,6 +297,7 @@ impl Taxonomy {
             stopword_filter: WordFilter::new(&[]),
             org_keyword_filter: WordFilter::new(&[]),
             given_name_filter: WordFilter::new(&[]),
+            role_filter: WordFilter::new(&[]),
         }
         .with_city_or_place())
     }
@@ -306,6 +308,7 @@ impl Taxonomy {
         self.stopword_filter = WordFilter::new(&self.name_stopwords);
         self.org_keyword_filter = WordFilter::new(&self.org_keywords);
         self.given_name_filter = WordFilter::new(&self.given_names);
+        self.role_filter = WordFilter::new(&self.roles);
         self
     }
 
@@ -349,7 +352,7 @@ impl Taxonomy {
 
     /// Whether a lower-case phrase is a role title or ends in a role head word.
     pub fn is_role(&self, lower: &str) -> bool {
-        self.roles.contains(lower)
+        self.role_filter.may_contain(lower) && self.roles.contains(lower)
     }
 }
 
@@ -425,6 +428,7 @@ mod tests {
         assert!(t.name_stopwords.iter().all(|w| t.is_name_stopword(w)));
         assert!(t.org_keywords.iter().all(|w| t.is_org_keyword(w)));
         assert!(t.given_names.iter().all(|w| t.is_given_name(w)));
+        assert!(t.roles.iter().all(|w| t.is_role(w)));
     }
 
     #[test]
