@@ -40,19 +40,6 @@ pub struct FactIndex {
     by_name: HashMap<String, BTreeMap<String, u32>>,
 }
 
-pub fn fact_kind(fact: &Fact) -> FactKind {
-    match &fact.kind {
-        Some(fact::Kind::Quantity(_)) => FactKind::Quantity,
-        Some(fact::Kind::Indicator(_)) => FactKind::Indicator,
-        Some(fact::Kind::Actor(_)) => FactKind::Actor,
-        Some(fact::Kind::Organization(_)) => FactKind::Organization,
-        Some(fact::Kind::Initiative(_)) => FactKind::Initiative,
-        Some(fact::Kind::Sector(_)) => FactKind::Sector,
-        Some(fact::Kind::Quote(_)) => FactKind::Quote,
-        None => FactKind::Unspecified,
-    }
-}
-
 /// The sortable start of a period: "2014" → "2014", "2004-Q4" → "2004-10", "2005-01" →
 /// "2005-01", "H1 2005"-style or unknown text → `None`; "1987/88" and "2021-2025" start at their
 /// first year.
@@ -271,7 +258,7 @@ fn row(
         Some(fact::Kind::Quantity(_)) | None => {}
     }
     FactRow {
-        kind: fact_kind(fact),
+        kind: fact.fact_kind(),
         doc_id: doc_id.to_string(),
         position: position as u32,
         date_ms,

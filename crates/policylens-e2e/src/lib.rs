@@ -265,12 +265,12 @@ pub async fn wait_until_ingested(nats: &async_nats::Client, timeout: Duration) {
         .expect("INGEST info")
         .state
         .last_sequence;
-    policylens_testkit::wait_for("ingest to process every message", timeout, || {
-        let ingest = ingest.clone();
-        async move {
-            let info = ingest.consumer_info(subjects::INGEST_CONSUMER).await.ok()?;
-            (info.ack_floor.stream_sequence >= last).then_some(())
-        }
-    })
+    policylens_testkit::streams::wait_until_settled(
+        &js,
+        subjects::INGEST_STREAM,
+        subjects::INGEST_CONSUMER,
+        last,
+        timeout,
+    )
     .await;
 }

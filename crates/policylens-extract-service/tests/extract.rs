@@ -10,7 +10,7 @@ use policylens_extract_service::{Config, run};
 use policylens_normalize::{Limits, Meta};
 use policylens_proto::dlq::{DeadLetter, Reason};
 use policylens_proto::{Document, FactBundle, subjects};
-use policylens_testkit::{NatsServer, shared_dir, wait_for};
+use policylens_testkit::{NatsServer, shared_dir, streams, wait_for};
 use prost::Message as _;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -91,25 +91,18 @@ impl Harness {
             }
         })
         .await;
-        read_all(&stream).await
+        streams::read_all(&stream).await
     }
 
     /// Waits until the extract consumer has acked every document published onto DOCS so far.
     async fn wait_until_settled(&self, published: u64) {
-        let stream = self.stream(subjects::DOCS_STREAM).await;
-        wait_for("extract to settle every document", DEADLINE, || {
-            let stream = stream.clone();
-            async move {
-                let info = stream
-                    .consumer_info(subjects::EXTRACT_CONSUMER)
-                    .await
-                    .ok()?;
-                (info.ack_floor.stream_sequence >= published
-                    && info.num_ack_pending == 0
-                    && info.num_pending == 0)
-                    .then_some(())
-            }
-        })
+        streams::wait_until_settled(
+            &self.js,
+            subjects::DOCS_STREAM,
+            subjects::EXTRACT_CONSUMER,
+            published,
+            DEADLINE,
+        )
         .await;
     }
 
@@ -123,17 +116,6 @@ impl Harness {
             result.expect("the service stops cleanly");
         }
     }
-}
-
-async fn read_all(stream: &Stream) -> Vec<jetstream::message::StreamMessage> {
-    let info = stream.get_info().await.expect("stream info");
-    let mut messages = Vec::new();
-    for seq in info.state.first_sequence..=info.state.last_sequence {
-        if let Ok(message) = stream.get_raw_message(seq).await {
-            messages.push(message);
-        }
-    }
-    messages
 }
 
 /// The seed article as ingest would publish it.
@@ -210,7 +192,7 @@ async fn one_bundle_per_document_with_provenance() {
     // A redelivered (here: re-published) document does not store a second bundle.
     harness.publish_doc(document.encode_to_vec()).await;
     harness.wait_until_settled(2).await;
-    let bundles = read_all(&harness.stream(subjects::FACTS_STREAM).await).await;
+    let bundles = streams::read_all(&harness.stream(subjects::FACTS_STREAM).await).await;
     assert_eq!(bundles.len(), 1);
     harness.stop().await;
 }
@@ -233,7 +215,7 @@ async fn undecodable_documents_go_to_the_dlq() {
     let bundles = harness.wait_for_messages(subjects::FACTS_STREAM, 1).await;
     harness.wait_until_settled(2).await;
     assert_eq!(
-        read_all(&harness.stream(subjects::DLQ_STREAM).await)
+        streams::read_all(&harness.stream(subjects::DLQ_STREAM).await)
             .await
             .len(),
         1
@@ -263,7 +245,7 @@ async fn replicas_share_the_work_without_duplicates() {
         harness.publish_doc(document.encode_to_vec()).await;
     }
     harness.wait_until_settled(count).await;
-    let bundles = read_all(&harness.stream(subjects::FACTS_STREAM).await).await;
+    let bundles = streams::read_all(&harness.stream(subjects::FACTS_STREAM).await).await;
     let mut ids: Vec<String> = bundles
         .iter()
         .map(|m| {
@@ -433,7 +415,7 @@ async fn a_document_whose_extraction_keeps_panicking_is_dead_lettered() {
         }
     })
     .await;
-    let facts = read_all(&js.get_stream(subjects::FACTS_STREAM).await.unwrap()).await;
+    let facts = streams::read_all(&js.get_stream(subjects::FACTS_STREAM).await.unwrap()).await;
     assert_eq!(
         facts.len(),
         1,

@@ -49,7 +49,7 @@ impl FactFilter {
 
     /// Whether `fact` of the document `doc_id` passes the filter.
     pub fn matches(&self, doc_id: &str, fact: &Fact) -> bool {
-        if self.kind != FactKind::Unspecified && fact_kind(fact) != self.kind {
+        if self.kind != FactKind::Unspecified && fact.fact_kind() != self.kind {
             return false;
         }
         if let Some(wanted) = &self.doc_id {
@@ -67,20 +67,6 @@ impl FactFilter {
                 .any(|name| name.to_lowercase() == *wanted);
         }
         true
-    }
-}
-
-/// The kind of a fact.
-pub fn fact_kind(fact: &Fact) -> FactKind {
-    match &fact.kind {
-        Some(fact::Kind::Quantity(_)) => FactKind::Quantity,
-        Some(fact::Kind::Indicator(_)) => FactKind::Indicator,
-        Some(fact::Kind::Actor(_)) => FactKind::Actor,
-        Some(fact::Kind::Organization(_)) => FactKind::Organization,
-        Some(fact::Kind::Initiative(_)) => FactKind::Initiative,
-        Some(fact::Kind::Sector(_)) => FactKind::Sector,
-        Some(fact::Kind::Quote(_)) => FactKind::Quote,
-        None => FactKind::Unspecified,
     }
 }
 

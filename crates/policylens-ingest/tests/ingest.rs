@@ -10,7 +10,7 @@ use clap::Parser as _;
 use policylens_ingest::{Config, run};
 use policylens_proto::dlq::{DeadLetter, Reason};
 use policylens_proto::{Document, subjects};
-use policylens_testkit::{NatsServer, wait_for};
+use policylens_testkit::{NatsServer, streams, wait_for};
 use prost::Message as _;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -80,31 +80,18 @@ impl Harness {
         name: &str,
         count: u64,
     ) -> Vec<jetstream::message::StreamMessage> {
-        let stream = self.stream(name).await;
-        wait_for(&format!("{count} messages on {name}"), DEADLINE, || {
-            let stream = stream.clone();
-            async move {
-                let info = stream.get_info().await.ok()?;
-                (info.state.messages >= count).then_some(())
-            }
-        })
-        .await;
-        read_all(&stream).await
+        streams::wait_for_messages(&self.js, name, count, DEADLINE).await
     }
 
     /// Waits until ingest has settled (acked) every message published so far.
     async fn wait_until_settled(&self, published: u64) {
-        let stream = self.stream(subjects::INGEST_STREAM).await;
-        wait_for("ingest to settle every message", DEADLINE, || {
-            let stream = stream.clone();
-            async move {
-                let info = stream.consumer_info(subjects::INGEST_CONSUMER).await.ok()?;
-                (info.ack_floor.stream_sequence >= published
-                    && info.num_ack_pending == 0
-                    && info.num_pending == 0)
-                    .then_some(())
-            }
-        })
+        streams::wait_until_settled(
+            &self.js,
+            subjects::INGEST_STREAM,
+            subjects::INGEST_CONSUMER,
+            published,
+            DEADLINE,
+        )
         .await;
     }
 
@@ -116,17 +103,6 @@ impl Harness {
             .expect("the service task does not panic");
         result.expect("the service stops cleanly");
     }
-}
-
-async fn read_all(stream: &Stream) -> Vec<jetstream::message::StreamMessage> {
-    let info = stream.get_info().await.expect("stream info");
-    let mut messages = Vec::new();
-    for seq in info.state.first_sequence..=info.state.last_sequence {
-        if let Ok(message) = stream.get_raw_message(seq).await {
-            messages.push(message);
-        }
-    }
-    messages
 }
 
 fn documents(messages: &[jetstream::message::StreamMessage]) -> Vec<Document> {
@@ -255,7 +231,7 @@ async fn bad_input_lands_in_the_dlq_once_and_never_blocks() {
     assert_eq!(docs[1].body, "A valid document after the bad ones.");
 
     // Exactly one dead letter per bad message, even after everything settled.
-    let letters_after = read_all(&harness.stream(subjects::DLQ_STREAM).await).await;
+    let letters_after = streams::read_all(&harness.stream(subjects::DLQ_STREAM).await).await;
     assert_eq!(letters_after.len(), bad.len());
     let mut letters: Vec<DeadLetter> = letters
         .iter()
@@ -305,7 +281,7 @@ async fn same_content_twice_is_one_document() {
     // Same body after normalisation: still the same document.
     harness.publish(format!("  {story}\r\n\r\n")).await;
     harness.wait_until_settled(3).await;
-    let docs = documents(&read_all(&harness.stream(subjects::DOCS_STREAM).await).await);
+    let docs = documents(&streams::read_all(&harness.stream(subjects::DOCS_STREAM).await).await);
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0].body, story);
     harness.stop().await;
@@ -322,7 +298,7 @@ async fn duplicates_outside_the_dedupe_window_are_not_republished() {
     tokio::time::sleep(window + Duration::from_millis(500)).await;
     harness.publish(story).await;
     harness.wait_until_settled(2).await;
-    let docs = read_all(&harness.stream(subjects::DOCS_STREAM).await).await;
+    let docs = streams::read_all(&harness.stream(subjects::DOCS_STREAM).await).await;
     assert_eq!(docs.len(), 1);
     let seen = harness
         .js
@@ -410,7 +386,7 @@ async fn a_full_docs_stream_delays_documents_without_losing_them() {
     })
     .await;
     assert_eq!(
-        read_all(&harness.stream(subjects::DLQ_STREAM).await)
+        streams::read_all(&harness.stream(subjects::DLQ_STREAM).await)
             .await
             .len(),
         0,

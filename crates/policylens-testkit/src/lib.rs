@@ -3,6 +3,7 @@
 //! of `../shared` (corpus and eval set).
 
 pub mod compose;
+pub mod streams;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
