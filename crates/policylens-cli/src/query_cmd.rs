@@ -7,9 +7,8 @@ use std::time::Duration;
 
 use policylens_proto::v1::policy_lens_client::PolicyLensClient;
 use policylens_proto::v1::{
-    Entity, EntityKind, Fact, FactKind, FactOrder, GetSeriesRequest, ListEntitiesRequest,
-    ListFactsRequest, ListSeriesRequest, Qualifier, Series, Status, WatchFactsRequest,
-    WatchSeriesRequest, fact,
+    EntityKind, Fact, FactKind, FactOrder, GetSeriesRequest, ListEntitiesRequest, ListFactsRequest,
+    ListSeriesRequest, Qualifier, Series, Status, WatchFactsRequest, WatchSeriesRequest, fact,
 };
 use tonic::transport::Channel;
 
@@ -237,12 +236,41 @@ fn next_page_size(limit: usize, got: usize) -> i32 {
     limit.saturating_sub(got).clamp(1, 1000) as i32
 }
 
-pub async fn facts(args: FactsArgs) -> anyhow::Result<ExitCode> {
-    let mut client = connect(&args.common, Some(args.common.timeout)).await?;
-    let mut facts = Vec::new();
+/// One page of a List call: its items, the next page's token, the server's total.
+struct Page<T> {
+    items: Vec<T>,
+    next_page_token: String,
+    total_size: i32,
+}
+
+/// Follows pages, each fetched with a page size and token, until none is left or `limit` items
+/// (0: no limit) are gathered; returns at most `limit` items and the server's total.
+async fn collect_pages<T, F, Fut>(limit: usize, mut fetch: F) -> anyhow::Result<(Vec<T>, i32)>
+where
+    F: FnMut(i32, String) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<T>, tonic::Status>>,
+{
+    let mut items = Vec::new();
     let mut page_token = String::new();
-    let mut total;
     loop {
+        let page = fetch(next_page_size(limit, items.len()), page_token)
+            .await
+            .map_err(call_failed)?;
+        items.extend(page.items);
+        page_token = page.next_page_token;
+        if page_token.is_empty() || (limit > 0 && items.len() >= limit) {
+            if limit > 0 {
+                items.truncate(limit);
+            }
+            return Ok((items, page.total_size));
+        }
+    }
+}
+
+pub async fn facts(args: FactsArgs) -> anyhow::Result<ExitCode> {
+    let client = connect(&args.common, Some(args.common.timeout)).await?;
+    let (facts, total) = collect_pages(args.limit, |page_size, page_token| {
+        let mut client = client.clone();
         let request = ListFactsRequest {
             kind: args.kind.map_or(FactKind::Unspecified, FactKind::from) as i32,
             doc_id: non_empty(args.doc.clone()),
@@ -250,25 +278,20 @@ pub async fn facts(args: FactsArgs) -> anyhow::Result<ExitCode> {
             period_from: non_empty(args.from.clone()),
             period_to: non_empty(args.to.clone()),
             text: non_empty(args.text.clone()),
-            page_size: next_page_size(args.limit, facts.len()),
+            page_size,
             page_token,
             order: args.order.map_or(FactOrder::Unspecified, FactOrder::from) as i32,
         };
-        let page = client
-            .list_facts(request)
-            .await
-            .map_err(call_failed)?
-            .into_inner();
-        total = page.total_size;
-        facts.extend(page.facts);
-        page_token = page.next_page_token;
-        if page_token.is_empty() || (args.limit > 0 && facts.len() >= args.limit) {
-            break;
+        async move {
+            let page = client.list_facts(request).await?.into_inner();
+            Ok(Page {
+                items: page.facts,
+                next_page_token: page.next_page_token,
+                total_size: page.total_size,
+            })
         }
-    }
-    if args.limit > 0 {
-        facts.truncate(args.limit);
-    }
+    })
+    .await?;
     let mut out = std::io::stdout().lock();
     if args.common.json {
         for fact in &facts {
@@ -308,33 +331,26 @@ pub async fn series(args: SeriesArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let mut all = Vec::new();
-    let mut page_token = String::new();
-    let mut total;
-    loop {
+    let (all, total) = collect_pages(args.limit, |page_size, page_token| {
+        let mut client = client.clone();
         let request = ListSeriesRequest {
             metric: non_empty(args.metric.clone()),
             jurisdiction: non_empty(args.jurisdiction.clone()),
             unit: non_empty(args.unit.clone()),
             has_conflicts: args.conflicts,
-            page_size: next_page_size(args.limit, all.len()),
+            page_size,
             page_token,
         };
-        let page = client
-            .list_series(request)
-            .await
-            .map_err(call_failed)?
-            .into_inner();
-        total = page.total_size;
-        all.extend(page.series);
-        page_token = page.next_page_token;
-        if page_token.is_empty() || (args.limit > 0 && all.len() >= args.limit) {
-            break;
+        async move {
+            let page = client.list_series(request).await?.into_inner();
+            Ok(Page {
+                items: page.series,
+                next_page_token: page.next_page_token,
+                total_size: page.total_size,
+            })
         }
-    }
-    if args.limit > 0 {
-        all.truncate(args.limit);
-    }
+    })
+    .await?;
     let mut out = std::io::stdout().lock();
     if args.common.json {
         for series in &all {
@@ -443,32 +459,25 @@ fn print_series(out: &mut impl std::io::Write, series: &Series) -> anyhow::Resul
 }
 
 pub async fn entities(args: EntitiesArgs) -> anyhow::Result<ExitCode> {
-    let mut client = connect(&args.common, Some(args.common.timeout)).await?;
-    let mut all: Vec<Entity> = Vec::new();
-    let mut page_token = String::new();
-    let mut total;
-    loop {
+    let client = connect(&args.common, Some(args.common.timeout)).await?;
+    let (all, total) = collect_pages(args.limit, |page_size, page_token| {
+        let mut client = client.clone();
         let request = ListEntitiesRequest {
             kind: args.kind.map_or(EntityKind::Unspecified, EntityKind::from) as i32,
             name_prefix: non_empty(args.prefix.clone()),
-            page_size: next_page_size(args.limit, all.len()),
+            page_size,
             page_token,
         };
-        let page = client
-            .list_entities(request)
-            .await
-            .map_err(call_failed)?
-            .into_inner();
-        total = page.total_size;
-        all.extend(page.entities);
-        page_token = page.next_page_token;
-        if page_token.is_empty() || (args.limit > 0 && all.len() >= args.limit) {
-            break;
+        async move {
+            let page = client.list_entities(request).await?.into_inner();
+            Ok(Page {
+                items: page.entities,
+                next_page_token: page.next_page_token,
+                total_size: page.total_size,
+            })
         }
-    }
-    if args.limit > 0 {
-        all.truncate(args.limit);
-    }
+    })
+    .await?;
     let mut out = std::io::stdout().lock();
     if args.common.json {
         for entity in &all {
