@@ -15,29 +15,6 @@ use policylens_proto::subjects;
 use policylens_proto::v1::*;
 use policylens_testkit::NatsServer;
 
-async fn series_of_seed(client: &async_nats::Client) -> Series {
-    let list: ListSeriesResponse = query(
-        client,
-        "ListSeries",
-        &ListSeriesRequest {
-            metric: "strategic emerging".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(list.total_size, 1);
-    query(
-        client,
-        "GetSeries",
-        &GetSeriesRequest {
-            id: list.series[0].id.clone(),
-        },
-    )
-    .await
-    .unwrap()
-}
-
 async fn entity(client: &async_nats::Client, kind: EntityKind, name: &str) -> Option<Entity> {
     let list: ListEntitiesResponse = query(
         client,
@@ -75,8 +52,8 @@ async fn redelivery_replacement_restart_and_rebuild() {
     let mut expected = before.clone();
     let after = snapshot(&client).await;
     // the filler adds its own series, entities and facts; everything about the seed is unchanged
-    let seed_series = series_of_seed(&client).await;
-    assert_eq!(seed_series.source_count, 3);
+    let merged = seed_series(&client, "strategic emerging").await;
+    assert_eq!(merged.source_count, 3);
     let li = entity(&client, EntityKind::Actor, "Li Qiang")
         .await
         .unwrap();
@@ -109,7 +86,7 @@ async fn redelivery_replacement_restart_and_rebuild() {
         .actor("Yin Hejun", "Minister", "Yin Hejun spoke.");
     publish(&js, &revised.bundle("0.10.0"), true).await;
     wait_for_doc(&client, &seed.doc_id, "0.10.0").await;
-    let series = series_of_seed(&client).await;
+    let series = seed_series(&client, "strategic emerging").await;
     let p2014 = series.points.iter().find(|p| p.period == "2014").unwrap();
     assert_eq!(p2014.value, 7.8);
     assert_eq!(p2014.claims.len(), 1);

@@ -10,33 +10,6 @@ use policylens_proto::v1::*;
 use policylens_testkit::NatsServer;
 use prost::Message as _;
 
-async fn seed_series(client: &async_nats::Client) -> Series {
-    let list: ListSeriesResponse = query(
-        client,
-        "ListSeries",
-        &ListSeriesRequest {
-            metric: "GDP share of strategic emerging industries".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(list.total_size, 1, "{list:?}");
-    assert!(
-        list.series[0].points.is_empty(),
-        "ListSeries leaves points out"
-    );
-    query(
-        client,
-        "GetSeries",
-        &GetSeriesRequest {
-            id: list.series[0].id.clone(),
-        },
-    )
-    .await
-    .unwrap()
-}
-
 fn point<'a>(series: &'a Series, period: &str, status: Status) -> &'a SeriesPoint {
     series
         .points
@@ -74,7 +47,7 @@ async fn phrasings_merge_into_one_series_with_conflicts_and_syndicated_copies() 
     assert_eq!(event.facts.len(), seed().facts.len());
     assert_eq!(event.series_ids.len(), 1);
 
-    let series = seed_series(&client).await;
+    let series = seed_series(&client, "GDP share of strategic emerging industries").await;
     assert_eq!(series.id, event.series_ids[0]);
     assert_eq!(series.jurisdiction, "China");
     assert_eq!(series.unit, "percent");
@@ -127,7 +100,7 @@ async fn phrasings_merge_into_one_series_with_conflicts_and_syndicated_copies() 
     // a third, incompatible source → conflict with both values and their sources
     publish(&js, &conflicting_source().bundle("0.1.0"), true).await;
     wait_for_doc(&client, "sei-doubts-2024", "0.1.0").await;
-    let series = seed_series(&client).await;
+    let series = seed_series(&client, "GDP share of strategic emerging industries").await;
     assert!(series.has_conflicts);
     assert_eq!(series.source_count, 3);
     assert_eq!(series.surface_forms.len(), 3);

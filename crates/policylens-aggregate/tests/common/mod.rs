@@ -12,8 +12,9 @@ use policylens_aggregate::Config;
 use policylens_proto::query::ErrorCode;
 use policylens_proto::subjects;
 use policylens_proto::v1::{
-    Actor, Document, Fact, FactBundle, GetDocumentRequest, GetDocumentResponse, Indicator,
-    Initiative, Organization, Provenance, Qualifier, Sector, Status, fact,
+    Actor, Document, Fact, FactBundle, GetDocumentRequest, GetDocumentResponse, GetSeriesRequest,
+    Indicator, Initiative, ListSeriesRequest, ListSeriesResponse, Organization, Provenance,
+    Qualifier, Sector, Series, Status, fact,
 };
 use policylens_runtime::NatsArgs;
 use policylens_runtime::streams::StreamLimits;
@@ -98,6 +99,34 @@ pub async fn publish(js: &jetstream::Context, bundle: &FactBundle, with_msg_id: 
 }
 
 /// One query; `Err` carries the error code and message.
+/// The one series whose metric mentions `metric`, with its points (GetSeries).
+pub async fn seed_series(client: &async_nats::Client, metric: &str) -> Series {
+    let list: ListSeriesResponse = query(
+        client,
+        "ListSeries",
+        &ListSeriesRequest {
+            metric: metric.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(list.total_size, 1, "{list:?}");
+    assert!(
+        list.series[0].points.is_empty(),
+        "ListSeries leaves points out"
+    );
+    query(
+        client,
+        "GetSeries",
+        &GetSeriesRequest {
+            id: list.series[0].id.clone(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
 pub async fn query<Req: Message, Resp: Message + Default>(
     client: &async_nats::Client,
     method: &str,
