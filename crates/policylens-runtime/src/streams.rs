@@ -13,21 +13,27 @@ use policylens_proto::subjects;
 /// under `STREAM_MAX_MSG_BYTES` on FACTS.
 pub const DEFAULT_MAX_DOC_BYTES: usize = 512 * 1024;
 
+const DEFAULT_MAX_MSG_BYTES: i32 = 1024 * 1024;
+const DEFAULT_INPUT_MAX_BYTES: i64 = 1024 * 1024 * 1024;
+const DEFAULT_FACTS_MAX_BYTES: i64 = 4 * 1024 * 1024 * 1024;
+const DEFAULT_DLQ_MAX_BYTES: i64 = 256 * 1024 * 1024;
+const DEFAULT_REPLICAS: usize = 1;
+
 /// Stream limits, from flags or environment. Input streams refuse new messages when full
 /// (discard-new), so a publisher sees the refusal instead of old data being dropped.
 #[derive(Debug, Clone, clap::Args)]
 pub struct StreamLimits {
     /// Largest message any stream accepts, in bytes (must not exceed the server's max_payload).
-    #[arg(long, env = "STREAM_MAX_MSG_BYTES", default_value_t = 1024 * 1024)]
+    #[arg(long, env = "STREAM_MAX_MSG_BYTES", default_value_t = DEFAULT_MAX_MSG_BYTES)]
     pub max_msg_bytes: i32,
     /// Capacity of INGEST and DOCS, in bytes.
-    #[arg(long, env = "STREAM_INPUT_MAX_BYTES", default_value_t = 1024 * 1024 * 1024)]
+    #[arg(long, env = "STREAM_INPUT_MAX_BYTES", default_value_t = DEFAULT_INPUT_MAX_BYTES)]
     pub input_max_bytes: i64,
     /// Capacity of FACTS (the replayable changelog), in bytes.
-    #[arg(long, env = "STREAM_FACTS_MAX_BYTES", default_value_t = 4 * 1024 * 1024 * 1024)]
+    #[arg(long, env = "STREAM_FACTS_MAX_BYTES", default_value_t = DEFAULT_FACTS_MAX_BYTES)]
     pub facts_max_bytes: i64,
     /// Capacity of DLQ, in bytes.
-    #[arg(long, env = "STREAM_DLQ_MAX_BYTES", default_value_t = 256 * 1024 * 1024)]
+    #[arg(long, env = "STREAM_DLQ_MAX_BYTES", default_value_t = DEFAULT_DLQ_MAX_BYTES)]
     pub dlq_max_bytes: i64,
     /// How long INGEST and DOCS keep messages (0: forever).
     #[arg(long, env = "STREAM_INPUT_MAX_AGE", default_value = "7d", value_parser = parse_age)]
@@ -36,20 +42,20 @@ pub struct StreamLimits {
     #[arg(long, env = "STREAM_DUPLICATE_WINDOW", default_value = "10m", value_parser = parse_age)]
     pub duplicate_window: Duration,
     /// Stream replicas (3 on a NATS cluster).
-    #[arg(long, env = "STREAM_REPLICAS", default_value_t = 1)]
+    #[arg(long, env = "STREAM_REPLICAS", default_value_t = DEFAULT_REPLICAS)]
     pub replicas: usize,
 }
 
 impl Default for StreamLimits {
     fn default() -> Self {
         Self {
-            max_msg_bytes: 1024 * 1024,
-            input_max_bytes: 1024 * 1024 * 1024,
-            facts_max_bytes: 4 * 1024 * 1024 * 1024,
-            dlq_max_bytes: 256 * 1024 * 1024,
+            max_msg_bytes: DEFAULT_MAX_MSG_BYTES,
+            input_max_bytes: DEFAULT_INPUT_MAX_BYTES,
+            facts_max_bytes: DEFAULT_FACTS_MAX_BYTES,
+            dlq_max_bytes: DEFAULT_DLQ_MAX_BYTES,
             input_max_age: Duration::from_secs(7 * 24 * 3600),
             duplicate_window: Duration::from_secs(600),
-            replicas: 1,
+            replicas: DEFAULT_REPLICAS,
         }
     }
 }
@@ -118,4 +124,25 @@ pub async fn ensure_streams(js: &jetstream::Context, limits: &StreamLimits) -> a
             .with_context(|| format!("failed to create or update stream {name}"))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+
+    #[derive(Debug, clap::Parser)]
+    struct Flags {
+        #[command(flatten)]
+        limits: StreamLimits,
+    }
+
+    #[test]
+    fn default_equals_the_flag_defaults() {
+        // no flags: clap falls back to its defaults (assumes no STREAM_* variable is set, as in CI)
+        let parsed = Flags::try_parse_from(["test"]).unwrap().limits;
+        let default = StreamLimits::default();
+        assert_eq!(format!("{parsed:?}"), format!("{default:?}"));
+    }
 }
