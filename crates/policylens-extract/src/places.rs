@@ -12,7 +12,8 @@ const PLACES: &str = include_str!("../data/places.txt");
 struct Gazetteer {
     /// Alias → canonical name; hashed, as it is only looked up, never iterated.
     canonical: HashMap<&'static str, &'static str>,
-    aliases: Vec<&'static str>,
+    /// The canonical name of each matcher pattern (an alias), by pattern id.
+    pattern_canonical: Vec<&'static str>,
     matcher: AhoCorasick,
 }
 
@@ -32,6 +33,7 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     }
     // aliases in a fixed (sorted) order, so pattern ids are stable
     let aliases: Vec<&'static str> = canonical.keys().copied().collect();
+    let pattern_canonical = canonical.values().copied().collect();
     let canonical: HashMap<&'static str, &'static str> = canonical.into_iter().collect();
     let matcher = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
@@ -40,7 +42,7 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
         .expect("place names form a valid automaton");
     Gazetteer {
         canonical,
-        aliases,
+        pattern_canonical,
         matcher,
     }
 });
@@ -61,8 +63,7 @@ pub fn find(text: &str) -> Vec<(Range<usize>, &'static str)> {
         let before_ok = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric();
         let after_ok = m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric();
         if before_ok && after_ok {
-            let alias = gazetteer.aliases[m.pattern().as_usize()];
-            out.push((m.range(), gazetteer.canonical[alias]));
+            out.push((m.range(), gazetteer.pattern_canonical[m.pattern().as_usize()]));
         }
     }
     out

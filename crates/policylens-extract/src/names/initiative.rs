@@ -110,7 +110,10 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
 
 /// "the seventh five-year plan", "the 14th Five-Year Plan".
 fn five_year_plans(ctx: &Ctx<'_>, found: &mut Vec<(std::ops::Range<usize>, String)>) {
-    if !ctx.text.contains("ive-year") && !ctx.text.contains("ive-Year") {
+    let text = ctx.text.as_bytes();
+    if memchr::memmem::find(text, b"ive-year").is_none()
+        && memchr::memmem::find(text, b"ive-Year").is_none()
+    {
         return;
     }
     for i in 0..ctx.tokens.len() {

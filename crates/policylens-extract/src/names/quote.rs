@@ -17,6 +17,8 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
     let mut last_person: Option<usize> = None;
     let mut c = 0;
     let mut speakers: Vec<Speaker<'_>> = Vec::new();
+    // the last person among `cands[..c]`, tracked as `c` advances
+    let mut newest_person: Option<usize> = None;
     for (s, range) in ctx.doc.sentences().iter().enumerate() {
         let first = ctx.tokens.partition_point(|t| t.start < range.start);
         let last = ctx.tokens.partition_point(|t| t.start < range.end);
@@ -24,6 +26,9 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
         speakers.clear();
         while c < cands.len() && cands[c].chunk.first < last {
             let cand = cands[c];
+            if let Tag::Person(p) = cand.tag {
+                newest_person = Some(p);
+            }
             let name = match cand.tag {
                 Tag::Person(p) => Some((reg.persons[p].name.as_str(), true)),
                 Tag::Org(o) => Some((reg.orgs[o].name.as_str(), false)),
@@ -73,11 +78,8 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
                 }
             }
         }
-        for cand in cands[..c].iter().rev() {
-            if let Tag::Person(p) = cand.tag {
-                last_person = Some(p);
-                break;
-            }
+        if newest_person.is_some() {
+            last_person = newest_person;
         }
     }
     facts
