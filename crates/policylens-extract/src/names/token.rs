@@ -46,6 +46,7 @@ pub fn tokenize(doc: &Doc<'_>) -> Vec<Token> {
     let sentences = doc.sentences();
     let mut tokens = Vec::with_capacity(text.len() / 5);
     let mut sentence = 0usize;
+    let mut sentence_end = sentences.first().map_or(usize::MAX, |r| r.end);
     let mut sentence_has_word = false;
     let mut i = 0usize;
     while i < bytes.len() {
@@ -64,8 +65,9 @@ pub fn tokenize(doc: &Doc<'_>) -> Vec<Token> {
             }
             (ch.len_utf8(), ch.is_alphanumeric())
         };
-        while sentence < sentences.len() && sentences[sentence].end <= i {
+        while i >= sentence_end {
             sentence += 1;
+            sentence_end = sentences.get(sentence).map_or(usize::MAX, |r| r.end);
             sentence_has_word = false;
         }
         let mut token = Token {
@@ -155,6 +157,10 @@ fn word_end(text: &str, start: usize) -> (usize, bool) {
             if i == bytes.len() {
                 break;
             }
+        }
+        // most words end at a space or a punctuation mark that joins nothing
+        if !matches!(bytes[i], b'-' | b'\'' | b'&' | b'.' | 0x80..) {
+            break;
         }
         let ch = char_at(text, i);
         let len = ch.len_utf8();
