@@ -63,7 +63,10 @@ pub fn find(text: &str) -> Vec<(Range<usize>, &'static str)> {
         let before_ok = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric();
         let after_ok = m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric();
         if before_ok && after_ok {
-            out.push((m.range(), gazetteer.pattern_canonical[m.pattern().as_usize()]));
+            out.push((
+                m.range(),
+                gazetteer.pattern_canonical[m.pattern().as_usize()],
+            ));
         }
     }
     out

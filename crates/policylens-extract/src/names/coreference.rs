@@ -7,6 +7,8 @@ use std::ops::Range;
 #[derive(Debug, Clone)]
 pub struct Person {
     pub name: String,
+    /// Byte ranges of the words of `name`, kept for [`Registry::find_person`].
+    words: Vec<Range<usize>>,
     /// Byte span of the fullest mention (the first one of that length).
     pub span: Range<usize>,
     pub role: String,
@@ -37,6 +39,32 @@ fn words(name: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// Byte ranges of the [`words`] of a name.
+fn word_ranges(name: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = None;
+    for (i, c) in name.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                ranges.push(s..i);
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        ranges.push(s..name.len());
+    }
+    ranges
+}
+
+impl Person {
+    fn words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(|r| &self.name[r.clone()])
+    }
+}
+
 impl Registry {
     /// Adds a person mention, merging it with a person whose name words contain its words or
     /// are contained in them; returns the person's index.
@@ -44,8 +72,10 @@ impl Registry {
         let idx = match self.find_person(name) {
             Some(idx) => {
                 let p = &mut self.persons[idx];
-                if words(name).count() > words(&p.name).count() {
+                let name_words = word_ranges(name);
+                if name_words.len() > p.words.len() {
                     p.name = name.to_string();
+                    p.words = name_words;
                     p.span = span;
                 }
                 if p.role.is_empty() {
@@ -59,6 +89,7 @@ impl Registry {
             None => {
                 self.persons.push(Person {
                     name: name.to_string(),
+                    words: word_ranges(name),
                     span,
                     role: role.to_string(),
                     org: org.to_string(),
@@ -87,19 +118,7 @@ impl Registry {
         }
         let new = &new[..n];
         self.persons.iter().rposition(|p| {
-            let mut known = [""; 8];
-            let mut k = 0;
-            for o in words(&p.name) {
-                if k == known.len() {
-                    // a long name: compare word by word as it comes
-                    return new.iter().all(|w| words(&p.name).any(|o| o == *w))
-                        || words(&p.name).all(|o| new.contains(&o));
-                }
-                known[k] = o;
-                k += 1;
-            }
-            let known = &known[..k];
-            new.iter().all(|w| known.contains(w)) || known.iter().all(|o| new.contains(o))
+            new.iter().all(|w| p.words().any(|o| o == *w)) || p.words().all(|o| new.contains(&o))
         })
     }
 
@@ -227,8 +246,11 @@ mod tests {
 
     #[test]
     fn words_split_on_any_white_space() {
-        let got: Vec<&str> = words("  Li\u{a0}Qiang \t Jr\n").collect();
+        let name = "  Li\u{a0}Qiang \t Jr\n";
+        let got: Vec<&str> = words(name).collect();
         assert_eq!(got, ["Li", "Qiang", "Jr"]);
+        let ranges: Vec<&str> = word_ranges(name).into_iter().map(|r| &name[r]).collect();
+        assert_eq!(ranges, got);
         assert_eq!(words(" \u{2003} ").next(), None);
     }
 
