@@ -43,6 +43,9 @@ pub(super) struct Sentence<'a, 'd> {
 
 impl Sentence<'_, '_> {
     pub fn facts(&self, mentions: &[usize]) -> Vec<Fact> {
+        if !mentions.iter().any(|&i| eligible(&self.quantities[i])) {
+            return Vec::new();
+        }
         let text = self.doc.text;
         let spans: Vec<(usize, Range<usize>)> = mentions
             .iter()
@@ -56,9 +59,6 @@ impl Sentence<'_, '_> {
             lower: &lower,
             base: self.range.start,
         };
-        if !mentions.iter().any(|&i| eligible(&self.quantities[i])) {
-            return Vec::new();
-        }
         let places: Vec<(Range<usize>, &'static str)> = places::find(&text[self.range.clone()])
             .into_iter()
             .map(|(r, p)| (r.start + self.range.start..r.end + self.range.start, p))

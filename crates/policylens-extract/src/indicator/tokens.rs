@@ -27,7 +27,8 @@ pub fn tokenize(
     quantities: &[(usize, Range<usize>)],
 ) -> Vec<Token> {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
+    // about one token per five bytes of running text: one allocation for most sentences
+    let mut out = Vec::with_capacity(range.len() / 4 + 4);
     let mut q = quantities.iter().peekable();
     let mut i = range.start;
     while i < range.end {
@@ -44,9 +45,7 @@ pub fn tokenize(
             i = span.end;
             continue;
         }
-        let Some(ch) = text[i..].chars().next() else {
-            break;
-        };
+        let ch = char_at(text, i);
         if ch.is_whitespace() {
             i += ch.len_utf8();
             continue;
@@ -55,18 +54,15 @@ pub fn tokenize(
             let start = i;
             let mut j = i;
             while j < range.end {
-                let c = text[j..].chars().next().unwrap_or(' ');
-                let next_alnum = text[j + c.len_utf8()..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric);
-                if c.is_alphanumeric()
-                    || (matches!(c, '\'' | '’' | '-' | '&' | '/' | '.') && next_alnum)
-                {
-                    j += c.len_utf8();
-                } else {
+                let c = char_at(text, j);
+                let joins = c.is_alphanumeric()
+                    || (matches!(c, '\'' | '’' | '-' | '&' | '/' | '.')
+                        && text.len() > j + c.len_utf8()
+                        && char_at(text, j + c.len_utf8()).is_alphanumeric());
+                if !joins {
                     break;
                 }
+                j += c.len_utf8();
             }
             // "U.S." keeps its final dot; "Ltd." does not
             if j < range.end && bytes[j] == b'.' && text[start..j].contains('.') {
@@ -90,6 +86,15 @@ pub fn tokenize(
         i += ch.len_utf8();
     }
     out
+}
+
+/// The character starting at byte `i` (a char boundary before the end of `text`), without
+/// decoding when it is ASCII.
+fn char_at(text: &str, i: usize) -> char {
+    match text.as_bytes()[i] {
+        b @ 0..0x80 => char::from(b),
+        _ => text[i..].chars().next().unwrap_or(' '),
+    }
 }
 
 /// Words that end a noun phrase walking leftwards: clause openers and reporting verbs.
