@@ -10,7 +10,8 @@ use super::metric::{Found, Walker};
 use super::status::{self, Tense};
 use super::tidy::{is_verb_like_ing_word, named_only, named_tail, tidy};
 use super::tokens::{Kind, Token, tokenize};
-use super::{ADJACENT_GAP, CLAUSE_BREAK, FROM_BEFORE, GROWTH_WORDS, Statement, build};
+use super::{ADJACENT_GAP, FROM_BEFORE, GROWTH_WORDS, Statement, build};
+use super::{first_clause_break, last_clause_break};
 use super::{price, synonyms};
 use crate::fact::Fact;
 use crate::period::{Anchor, Period, PeriodMention, Role, floor_char_boundary};
@@ -347,15 +348,10 @@ impl Sentence<'_, '_> {
     /// The clause around a figure, for status cues.
     fn clause(&self, q: &Mention) -> Range<usize> {
         let text = self.doc.text;
-        let head = &text[self.range.start..q.span.start];
-        let start = CLAUSE_BREAK
-            .find_iter(head)
-            .last()
-            .map_or(self.range.start, |m| self.range.start + m.end());
-        let tail = &text[q.span.end..self.range.end];
-        let end = CLAUSE_BREAK
-            .find(tail)
-            .map_or(self.range.end, |m| q.span.end + m.start());
+        let head = text[self.range.start..q.span.start].as_bytes();
+        let start = last_clause_break(head).map_or(self.range.start, |end| self.range.start + end);
+        let tail = text[q.span.end..self.range.end].as_bytes();
+        let end = first_clause_break(tail).map_or(self.range.end, |i| q.span.end + i);
         start..end
     }
 
