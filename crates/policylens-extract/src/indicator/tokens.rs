@@ -54,6 +54,10 @@ pub fn tokenize(
             let start = i;
             let mut j = i;
             while j < range.end {
+                if bytes[j].is_ascii_alphanumeric() {
+                    j += 1;
+                    continue;
+                }
                 let c = char_at(text, j);
                 let joins = c.is_alphanumeric()
                     || (matches!(c, '\'' | '’' | '-' | '&' | '/' | '.')
@@ -65,11 +69,11 @@ pub fn tokenize(
                 j += c.len_utf8();
             }
             // "U.S." keeps its final dot; "Ltd." does not
-            if j < range.end && bytes[j] == b'.' && text[start..j].contains('.') {
+            if j < range.end && bytes[j] == b'.' && bytes[start..j].contains(&b'.') {
                 j += 1;
             }
             // possessive after a plural: "mills'"
-            if j < range.end && bytes[j] == b'\'' && text[start..j].ends_with('s') {
+            if j < range.end && bytes[j] == b'\'' && bytes[j - 1] == b's' {
                 j += 1;
             }
             out.push(Token {
