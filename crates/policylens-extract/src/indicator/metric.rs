@@ -70,12 +70,14 @@ pub struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
+    #[inline]
     pub fn word(&self, i: usize) -> Option<&'a str> {
         let t = self.tokens.get(i)?;
         (t.kind == Kind::Word)
             .then(|| &self.lower[t.span.start - self.base..t.span.end - self.base])
     }
 
+    #[inline]
     pub fn is(&self, i: usize, words: &[&str]) -> bool {
         self.word(i).is_some_and(|w| words.contains(&w))
     }

@@ -34,7 +34,8 @@ pub(super) struct Sentence<'a, 'd> {
     pub periods: &'a [PeriodMention],
     pub resolved: &'a [Option<Period>],
     pub anchor: Option<Anchor>,
-    pub recent: Option<Period>,
+    /// The story's current period, worked out when first asked for.
+    pub recent: &'a dyn Fn() -> Option<Period>,
     pub main_place: &'a std::cell::OnceCell<Option<&'static str>>,
     /// The one metric (and unit) the previous sentence stated.
     pub antecedent: Option<(&'a str, &'a str)>,
@@ -470,7 +471,7 @@ fn singular(unit: &str) -> String {
     }
 }
 
-fn eligible(q: &Mention) -> bool {
+pub(super) fn eligible(q: &Mention) -> bool {
     let value = match q.value {
         crate::fact::Value::Single(v) => v,
         crate::fact::Value::Range([_, high]) => high,
