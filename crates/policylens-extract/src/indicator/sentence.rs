@@ -334,9 +334,8 @@ impl Sentence<'_, '_> {
         let head = &text[clause.start..q.span.start];
         // a dashed aside before the figure is no part of its statement: "output - the main
         // target of government curbs - was 11.5%"
-        let cut = head
-            .rfind(" - ")
-            .and_then(|second| head[..second].rfind(" - ").map(|first| (first, second)));
+        let cut = rfind_dash(head)
+            .and_then(|second| rfind_dash(&head[..second]).map(|first| (first, second)));
         let head_status = match cut {
             Some((first, second)) => {
                 status::status(&head[..first]).or_else(|| status::status(&head[second..]))
@@ -463,6 +462,21 @@ impl Sentence<'_, '_> {
     }
 }
 
+/// Where the last spaced dash (" - ") of `s` starts.
+fn rfind_dash(s: &str) -> Option<usize> {
+    // dashes are rare: find them, then look at their neighbours (a substring search sets up
+    // more than these short heads need)
+    let b = s.as_bytes();
+    let mut end = b.len();
+    while let Some(k) = memchr::memrchr(b'-', &b[..end]) {
+        if k > 0 && b[k - 1] == b' ' && b.get(k + 1) == Some(&b' ') {
+            return Some(k - 1);
+        }
+        end = k;
+    }
+    None
+}
+
 fn singular(unit: &str) -> String {
     match unit {
         "tonnes" => "tonne".to_string(),
@@ -481,4 +495,24 @@ pub(super) fn eligible(q: &Mention) -> bool {
     }
     // "one tonne" in "the cost of producing one tonne" names the unit of a price
     value > 0.0 && (value != 1.0 || q.unit == "percent")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn spaced_dashes_as_rfind_finds_them() {
+        for s in [
+            "",
+            "-",
+            " - ",
+            "a - b - c",
+            "a-b - c-d",
+            " - - ",
+            "x -",
+            "- y",
+            "a — b - ",
+        ] {
+            assert_eq!(super::rfind_dash(s), s.rfind(" - "), "{s:?}");
+        }
+    }
 }
