@@ -348,9 +348,9 @@ impl Sentence<'_, '_> {
     /// The clause around a figure, for status cues.
     fn clause(&self, q: &Mention) -> Range<usize> {
         let text = self.doc.text;
-        let head = text[self.range.start..q.span.start].as_bytes();
+        let head = &text.as_bytes()[self.range.start..q.span.start];
         let start = last_clause_break(head).map_or(self.range.start, |end| self.range.start + end);
-        let tail = text[q.span.end..self.range.end].as_bytes();
+        let tail = &text.as_bytes()[q.span.end..self.range.end];
         let end = first_clause_break(tail).map_or(self.range.end, |i| q.span.end + i);
         start..end
     }

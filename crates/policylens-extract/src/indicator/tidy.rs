@@ -5,10 +5,9 @@
 //! ("China", "State Council"). Word classes come from `data/metric_words.txt`.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use super::tokens::{DETERMINERS, NP_PREPOSITIONS};
+use super::tokens::{DETERMINERS, NP_PREPOSITIONS, WordMap};
 
 const WORDS: &str = include_str!("../../data/metric_words.txt");
 
@@ -18,8 +17,8 @@ const NOUN: u8 = 2;
 const NONHEAD: u8 = 4;
 const MEASURE: u8 = 8;
 
-static CLASSES: LazyLock<HashMap<&'static str, u8>> = LazyLock::new(|| {
-    let mut classes: HashMap<&'static str, u8> = HashMap::new();
+static CLASSES: LazyLock<WordMap<u8>> = LazyLock::new(|| {
+    let mut classes = WordMap::<u8>::default();
     let mut section = 0;
     for line in WORDS.lines() {
         let line = line.split('#').next().unwrap_or_default().trim();

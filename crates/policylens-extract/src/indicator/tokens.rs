@@ -1,7 +1,8 @@
 //! Sentence tokens for the indicator grammar: words, punctuation, and whole quantity mentions
 //! collapsed into one token each, with the word classes the metric walker needs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -460,10 +461,36 @@ pub const DETERMINERS: &[&str] = &[
 /// Prepositions that may sit inside a noun phrase ("share of", "deficit with China").
 pub const NP_PREPOSITIONS: &[&str] = &["of", "in", "for", "with", "between", "on", "to", "from"];
 
-static BREAK_SET: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| BREAK.iter().copied().collect());
-static CHAIN_SET: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| CHAIN.iter().copied().collect());
+/// A set of the grammar's words, hashed with FNV-1a instead of the default SipHash: the keys
+/// are fixed word lists, not input, so flooding resistance buys nothing, and words are looked
+/// up for every token the walker passes.
+pub type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+/// A map from the grammar's words, hashed as [`WordSet`].
+pub type WordMap<V> = HashMap<&'static str, V, BuildHasherDefault<Fnv>>;
+
+/// The FNV-1a hash (64 bits).
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+static BREAK_SET: LazyLock<WordSet> = LazyLock::new(|| BREAK.iter().copied().collect());
+static CHAIN_SET: LazyLock<WordSet> = LazyLock::new(|| CHAIN.iter().copied().collect());
 
 /// Whether a lower-case word ends a noun phrase ([`BREAK`]).
 pub fn is_break(word: &str) -> bool {
