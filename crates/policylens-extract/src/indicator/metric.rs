@@ -70,12 +70,14 @@ pub struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
+    #[inline]
     pub fn word(&self, i: usize) -> Option<&'a str> {
         let t = self.tokens.get(i)?;
         (t.kind == Kind::Word)
             .then(|| &self.lower[t.span.start - self.base..t.span.end - self.base])
     }
 
+    #[inline]
     pub fn is(&self, i: usize, words: &[&str]) -> bool {
         self.word(i).is_some_and(|w| words.contains(&w))
     }
@@ -411,13 +413,13 @@ impl<'a> Walker<'a> {
 
     /// The metric text of a phrase: period words, determiners and edge prepositions dropped.
     pub fn name(&self, tokens: std::ops::Range<usize>) -> String {
-        let mut words: Vec<&str> = Vec::new();
+        // each kept word as written and in lower case
+        let mut words: Vec<(&str, &str)> = Vec::new();
         let mut k = tokens.start;
         while k < tokens.end {
             let t = &self.tokens[k];
             let raw = &self.text[t.span.clone()];
-            let lower = raw.to_ascii_lowercase();
-            if t.kind != Kind::Word {
+            let Some(lower) = self.word(k) else {
                 if raw == "(" {
                     // drop a bracketed aside: "(September-April)", "(XIB)"
                     while k < tokens.end && &self.text[self.tokens[k].span.clone()] != ")" {
@@ -426,12 +428,12 @@ impl<'a> Walker<'a> {
                 }
                 k += 1;
                 continue;
-            }
+            };
             // "for all of last year", "in 2003", "at end-1986", "calendar 1985"
-            if is_period_word(&lower) {
-                while words.last().is_some_and(|w| {
+            if is_period_word(lower) {
+                while words.last().is_some_and(|(_, w)| {
                     matches!(
-                        w.to_ascii_lowercase().as_str(),
+                        *w,
                         "in" | "for"
                             | "during"
                             | "at"
@@ -450,21 +452,23 @@ impl<'a> Walker<'a> {
                 k += 1;
                 continue;
             }
-            words.push(raw);
+            words.push((raw, lower));
             k += 1;
         }
-        while words.first().is_some_and(|w| {
-            let w = w.to_ascii_lowercase();
-            DETERMINERS.contains(&w.as_str()) || NP_PREPOSITIONS.contains(&w.as_str())
-        }) {
-            words.remove(0);
-        }
-        while words.last().is_some_and(|w| {
-            let w = w.to_ascii_lowercase();
-            DETERMINERS.contains(&w.as_str()) || NP_PREPOSITIONS.contains(&w.as_str()) || w == "and"
-        }) {
-            words.pop();
-        }
-        words.join(" ")
+        let edge = |w: &str| DETERMINERS.contains(&w) || NP_PREPOSITIONS.contains(&w);
+        let first = words
+            .iter()
+            .position(|(_, w)| !edge(w))
+            .unwrap_or(words.len());
+        let words = &words[first..];
+        let end = words
+            .iter()
+            .rposition(|(_, w)| !edge(w) && *w != "and")
+            .map_or(0, |last| last + 1);
+        words[..end]
+            .iter()
+            .map(|(raw, _)| *raw)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }

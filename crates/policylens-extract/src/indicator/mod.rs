@@ -11,6 +11,7 @@ mod synonyms;
 mod tidy;
 mod tokens;
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -54,11 +55,37 @@ static FROM_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("from pattern compiles")
 });
 
-static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
-    // a comma inside a number ("70,000") does not end a clause
-    Regex::new(r"(?i-u)[,;:](?:\s|$)|\b(?:which|but|while|whereas)\b")
-        .expect("clause pattern compiles")
-});
+/// Where a clause breaks at byte `i` of `s`, if it does: the end of the break. A break is a
+/// comma, semicolon or colon before whitespace or the end (a comma inside a number, "70,000",
+/// ends no clause), or "which", "but", "while" or "whereas" as a whole word, in any ASCII case.
+/// Written out rather than as a regex as it runs for every figure; breaks never overlap, so
+/// they can be looked for from either end.
+fn clause_break_at(s: &[u8], i: usize) -> Option<usize> {
+    if !may_break(s[i]) {
+        return None;
+    }
+    let is_word = |k: usize| {
+        s.get(k)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    match s[i] {
+        b',' | b';' | b':' => match s.get(i + 1) {
+            None => Some(i + 1),
+            Some(b'\t'..=b'\r' | b' ') => Some(i + 2),
+            Some(_) => None,
+        },
+        b'b' | b'B' | b'w' | b'W' if i == 0 || !is_word(i - 1) => {
+            let word = ["which", "but", "while", "whereas"].into_iter().find(|w| {
+                s[i..]
+                    .get(..w.len())
+                    .is_some_and(|t| t.eq_ignore_ascii_case(w.as_bytes()))
+            })?;
+            let end = i + word.len();
+            (!is_word(end)).then_some(end)
+        }
+        _ => None,
+    }
+}
 
 const GROWTH_WORDS: &[&str] = &[
     "growth", "increase", "rise", "decline", "fall", "drop", "cut", "gain",
@@ -71,9 +98,24 @@ pub fn extract(
     date: Option<Date>,
     _taxonomy: &Taxonomy,
 ) -> Vec<Fact> {
-    let text = doc.text;
-    let anchor = date.map(Anchor::from);
     let sentences = doc.sentences();
+    // the figures of each sentence (a figure the sentence splitter cut through belongs to none)
+    let mut next = 0usize;
+    let figures: Vec<Vec<usize>> = sentences
+        .iter()
+        .map(|sentence| {
+            let first = next;
+            while next < quantities.len() && quantities[next].span.start < sentence.end {
+                next += 1;
+            }
+            (first..next)
+                .filter(|&i| {
+                    quantities[i].span.start >= sentence.start
+                        && quantities[i].span.end <= sentence.end
+                })
+                .collect()
+        })
+        .collect();
     // periods matter in sentences with figures and in the two before them (the story's
     // current period); other sentences are not searched
     let mut wanted = vec![false; sentences.len()];
@@ -84,53 +126,40 @@ pub fn extract(
             *slot = true;
         }
     }
-    let main_place = std::cell::OnceCell::new();
-    let mut carry: Option<(Period, usize)> = None;
+    let periods = Periods {
+        text: doc.text,
+        sentences,
+        quantities,
+        figures: &figures,
+        wanted: &wanted,
+        anchor: date.map(Anchor::from),
+        found: std::iter::repeat_with(OnceCell::new)
+            .take(sentences.len())
+            .collect(),
+    };
+    let main_place = OnceCell::new();
     let mut facts = Vec::new();
     let mut seen: BTreeMap<(u64, String, String, String), (usize, String)> = BTreeMap::new();
-    let mut next = 0usize;
     // the one metric the previous sentence stated, with its unit: what "It rose 5%" is about
     let mut antecedent: Option<(String, String, usize)> = None;
     for (si, sentence) in sentences.iter().enumerate() {
-        let first = next;
-        while next < quantities.len() && quantities[next].span.start < sentence.end {
-            next += 1;
-        }
-        let in_sentence: Vec<usize> = (first..next)
-            // a figure the sentence splitter cut through belongs to no sentence
-            .filter(|&i| {
-                quantities[i].span.start >= sentence.start && quantities[i].span.end <= sentence.end
-            })
-            .collect();
-        if !wanted[si] {
+        let in_sentence = &figures[si];
+        if !wanted[si] || in_sentence.is_empty() {
             continue;
         }
-        let periods: Vec<PeriodMention> = period::find(text, sentence.clone())
-            .into_iter()
-            .filter(|p| {
-                !in_sentence
-                    .iter()
-                    .any(|&i| overlaps(&quantities[i].span, &p.span))
-            })
-            .collect();
-        let recent = carry.filter(|(_, s)| si - s <= 2).map(|(p, _)| p);
-        let first_fixed = periods.iter().find_map(|p| match p.when {
-            When::Fixed(x) if p.role == Role::Point => Some(x),
-            _ => None,
-        });
-        let resolved: Vec<Option<Period>> = periods
+        let found = if in_sentence
             .iter()
-            .map(|p| resolve(p.when, anchor, recent, first_fixed))
-            .collect();
-        if !in_sentence.is_empty() {
+            .any(|&i| sentence::eligible(&quantities[i]))
+        {
+            let found = periods.of(si);
             let ctx = Sentence {
                 doc,
                 range: sentence.clone(),
                 quantities,
-                periods: &periods,
-                resolved: &resolved,
-                anchor,
-                recent,
+                periods: &found.periods,
+                resolved: &found.resolved,
+                anchor: periods.anchor,
+                recent: &|| periods.recent(si),
                 main_place: &main_place,
                 antecedent: antecedent
                     .as_ref()
@@ -138,55 +167,116 @@ pub fn extract(
                     .map(|(m, u, _)| (m.as_str(), u.as_str())),
                 previous_start: sentences[si.saturating_sub(1)].start,
             };
-            let found = ctx.facts(&in_sentence);
-            let mut stated = found.iter().filter_map(|f| match &f.kind {
-                FactKind::Indicator { metric, unit, .. } => Some((metric, unit)),
-                _ => None,
-            });
-            antecedent = match stated.next() {
-                Some((m, u)) if stated.all(|(m2, u2)| m2 == m && u2 == u) => {
-                    Some((m.clone(), u.clone(), si))
-                }
-                _ => None,
-            };
-            for fact in found {
-                if let FactKind::Indicator {
-                    metric,
-                    value,
-                    unit,
-                    period,
-                    qualifier,
-                    ..
-                } = &fact.kind
-                {
-                    // the same figure for the same period stated again in a later sentence
-                    // (a headline, then the story) is one fact, whatever the wording
-                    let key = (
-                        value.to_bits(),
-                        unit.clone(),
-                        period.clone(),
-                        qualifier.clone(),
-                    );
-                    let metric_key = metric.to_lowercase();
-                    let restated = seen
-                        .get(&key)
-                        .is_some_and(|&(s, ref m)| s != si || *m == metric_key);
-                    if !restated {
-                        seen.entry(key).or_insert((si, metric_key));
-                        facts.push(fact);
-                    }
+            ctx.facts(in_sentence)
+        } else {
+            Vec::new()
+        };
+        let mut stated = found.iter().filter_map(|f| match &f.kind {
+            FactKind::Indicator { metric, unit, .. } => Some((metric, unit)),
+            _ => None,
+        });
+        antecedent = match stated.next() {
+            Some((m, u)) if stated.all(|(m2, u2)| m2 == m && u2 == u) => {
+                Some((m.clone(), u.clone(), si))
+            }
+            _ => None,
+        };
+        for fact in found {
+            if let FactKind::Indicator {
+                metric,
+                value,
+                unit,
+                period,
+                qualifier,
+                ..
+            } = &fact.kind
+            {
+                // the same figure for the same period stated again in a later sentence
+                // (a headline, then the story) is one fact, whatever the wording
+                let key = (
+                    value.to_bits(),
+                    unit.clone(),
+                    period.clone(),
+                    qualifier.clone(),
+                );
+                let metric_key = metric.to_lowercase();
+                let restated = seen
+                    .get(&key)
+                    .is_some_and(|&(s, ref m)| s != si || *m == metric_key);
+                if !restated {
+                    seen.entry(key).or_insert((si, metric_key));
+                    facts.push(fact);
                 }
             }
         }
-        let point = periods
-            .iter()
-            .zip(&resolved)
-            .find_map(|(p, r)| (p.role == Role::Point).then_some(*r).flatten());
-        if let Some(p) = point {
-            carry = Some((p, si));
-        }
     }
     facts
+}
+
+/// The periods of the wanted sentences, each searched for only when first asked for: those
+/// of a sentence with figures to state, and a sentence's point in time when a figure after it
+/// leans on the story's current period.
+struct Periods<'a> {
+    text: &'a str,
+    sentences: &'a [Range<usize>],
+    quantities: &'a [Mention],
+    figures: &'a [Vec<usize>],
+    wanted: &'a [bool],
+    anchor: Option<Anchor>,
+    found: Vec<OnceCell<SentencePeriods>>,
+}
+
+struct SentencePeriods {
+    /// The period expressions of the sentence that are no part of a figure.
+    periods: Vec<PeriodMention>,
+    resolved: Vec<Option<Period>>,
+    /// The first point in time the sentence states, once resolved.
+    point: Option<Period>,
+}
+
+impl Periods<'_> {
+    fn of(&self, si: usize) -> &SentencePeriods {
+        self.found[si].get_or_init(|| {
+            let figures = &self.figures[si];
+            let periods: Vec<PeriodMention> = period::find(self.text, self.sentences[si].clone())
+                .into_iter()
+                .filter(|p| {
+                    !figures
+                        .iter()
+                        .any(|&i| overlaps(&self.quantities[i].span, &p.span))
+                })
+                .collect();
+            // only relative periods without a document date lean on the story's current one
+            let leaning = self.anchor.is_none() && periods.iter().any(|p| p.when.is_relative());
+            let recent = if leaning { self.recent(si) } else { None };
+            let first_fixed = periods.iter().find_map(|p| match p.when {
+                When::Fixed(x) if p.role == Role::Point => Some(x),
+                _ => None,
+            });
+            let resolved: Vec<Option<Period>> = periods
+                .iter()
+                .map(|p| resolve(p.when, self.anchor, recent, first_fixed))
+                .collect();
+            let point = periods
+                .iter()
+                .zip(&resolved)
+                .find_map(|(p, r)| (p.role == Role::Point).then_some(*r).flatten());
+            SentencePeriods {
+                periods,
+                resolved,
+                point,
+            }
+        })
+    }
+
+    /// The story's current period at sentence `si`: the point in time of one of the two
+    /// sentences before it.
+    fn recent(&self, si: usize) -> Option<Period> {
+        (si.saturating_sub(2)..si)
+            .rev()
+            .filter(|&s| self.wanted[s])
+            .find_map(|s| self.of(s).point)
+    }
 }
 
 /// Resolves a period expression: against the document date, or without one against a year the
@@ -268,4 +358,66 @@ fn build(
             sentence: sentence.clone(),
         })
         .collect()
+}
+
+/// Whether a clause break can start with byte `b`: a cheap filter before [`clause_break_at`].
+fn may_break(b: u8) -> bool {
+    matches!(b, b',' | b';' | b':' | b'b' | b'B' | b'w' | b'W')
+}
+
+/// The end of the last clause break in `s`.
+fn last_clause_break(s: &[u8]) -> Option<usize> {
+    let mut i = s.len();
+    while let Some(k) = s[..i].iter().rposition(|&b| may_break(b)) {
+        if let Some(end) = clause_break_at(s, k) {
+            return Some(end);
+        }
+        i = k;
+    }
+    None
+}
+
+/// The start of the first clause break in `s`.
+fn first_clause_break(s: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(k) = s[i..].iter().position(|&b| may_break(b)) {
+        if clause_break_at(s, i + k).is_some() {
+            return Some(i + k);
+        }
+        i += k + 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{clause_break_at, first_clause_break, last_clause_break};
+    use regex::Regex;
+
+    #[test]
+    fn clause_breaks_are_the_regex_ones() {
+        let regex = Regex::new(r"(?i-u)[,;:](?:\s|$)|\b(?:which|but|while|whereas)\b").unwrap();
+        for text in [
+            "Exports, which rose; but 70,000 tonnes: while",
+            "WHEREAS x,\ty:\x0bz,",
+            "abut whiches butter _but but_ but: ,",
+            "débutant but, which",
+            "",
+            ",",
+            "whereas",
+        ] {
+            let expect: Vec<(usize, usize)> = regex
+                .find_iter(text)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            let found: Vec<(usize, usize)> = (0..text.len())
+                .filter_map(|i| clause_break_at(text.as_bytes(), i).map(|end| (i, end)))
+                .collect();
+            assert_eq!(found, expect, "{text}");
+            let first = regex.find(text).map(|m| m.start());
+            assert_eq!(first_clause_break(text.as_bytes()), first, "{text}");
+            let last = regex.find_iter(text).last().map(|m| m.end());
+            assert_eq!(last_clause_break(text.as_bytes()), last, "{text}");
+        }
+    }
 }

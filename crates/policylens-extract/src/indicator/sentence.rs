@@ -10,7 +10,8 @@ use super::metric::{Found, Walker};
 use super::status::{self, Tense};
 use super::tidy::{is_verb_like_ing_word, named_only, named_tail, tidy};
 use super::tokens::{Kind, Token, tokenize};
-use super::{ADJACENT_GAP, CLAUSE_BREAK, FROM_BEFORE, GROWTH_WORDS, Statement, build};
+use super::{ADJACENT_GAP, FROM_BEFORE, GROWTH_WORDS, Statement, build};
+use super::{first_clause_break, last_clause_break};
 use super::{price, synonyms};
 use crate::fact::Fact;
 use crate::period::{Anchor, Period, PeriodMention, Role, floor_char_boundary};
@@ -33,7 +34,8 @@ pub(super) struct Sentence<'a, 'd> {
     pub periods: &'a [PeriodMention],
     pub resolved: &'a [Option<Period>],
     pub anchor: Option<Anchor>,
-    pub recent: Option<Period>,
+    /// The story's current period, worked out when first asked for.
+    pub recent: &'a dyn Fn() -> Option<Period>,
     pub main_place: &'a std::cell::OnceCell<Option<&'static str>>,
     /// The one metric (and unit) the previous sentence stated.
     pub antecedent: Option<(&'a str, &'a str)>,
@@ -43,6 +45,9 @@ pub(super) struct Sentence<'a, 'd> {
 
 impl Sentence<'_, '_> {
     pub fn facts(&self, mentions: &[usize]) -> Vec<Fact> {
+        if !mentions.iter().any(|&i| eligible(&self.quantities[i])) {
+            return Vec::new();
+        }
         let text = self.doc.text;
         let spans: Vec<(usize, Range<usize>)> = mentions
             .iter()
@@ -56,9 +61,6 @@ impl Sentence<'_, '_> {
             lower: &lower,
             base: self.range.start,
         };
-        if !mentions.iter().any(|&i| eligible(&self.quantities[i])) {
-            return Vec::new();
-        }
         let places: Vec<(Range<usize>, &'static str)> = places::find(&text[self.range.clone()])
             .into_iter()
             .map(|(r, p)| (r.start + self.range.start..r.end + self.range.start, p))
@@ -332,9 +334,8 @@ impl Sentence<'_, '_> {
         let head = &text[clause.start..q.span.start];
         // a dashed aside before the figure is no part of its statement: "output - the main
         // target of government curbs - was 11.5%"
-        let cut = head
-            .rfind(" - ")
-            .and_then(|second| head[..second].rfind(" - ").map(|first| (first, second)));
+        let cut = rfind_dash(head)
+            .and_then(|second| rfind_dash(&head[..second]).map(|first| (first, second)));
         let head_status = match cut {
             Some((first, second)) => {
                 status::status(&head[..first]).or_else(|| status::status(&head[second..]))
@@ -347,15 +348,10 @@ impl Sentence<'_, '_> {
     /// The clause around a figure, for status cues.
     fn clause(&self, q: &Mention) -> Range<usize> {
         let text = self.doc.text;
-        let head = &text[self.range.start..q.span.start];
-        let start = CLAUSE_BREAK
-            .find_iter(head)
-            .last()
-            .map_or(self.range.start, |m| self.range.start + m.end());
-        let tail = &text[q.span.end..self.range.end];
-        let end = CLAUSE_BREAK
-            .find(tail)
-            .map_or(self.range.end, |m| q.span.end + m.start());
+        let head = &text.as_bytes()[self.range.start..q.span.start];
+        let start = last_clause_break(head).map_or(self.range.start, |end| self.range.start + end);
+        let tail = &text.as_bytes()[q.span.end..self.range.end];
+        let end = first_clause_break(tail).map_or(self.range.end, |i| q.span.end + i);
         start..end
     }
 
@@ -466,6 +462,21 @@ impl Sentence<'_, '_> {
     }
 }
 
+/// Where the last spaced dash (" - ") of `s` starts.
+fn rfind_dash(s: &str) -> Option<usize> {
+    // dashes are rare: find them, then look at their neighbours (a substring search sets up
+    // more than these short heads need)
+    let b = s.as_bytes();
+    let mut end = b.len();
+    while let Some(k) = memchr::memrchr(b'-', &b[..end]) {
+        if k > 0 && b[k - 1] == b' ' && b.get(k + 1) == Some(&b' ') {
+            return Some(k - 1);
+        }
+        end = k;
+    }
+    None
+}
+
 fn singular(unit: &str) -> String {
     match unit {
         "tonnes" => "tonne".to_string(),
@@ -474,7 +485,7 @@ fn singular(unit: &str) -> String {
     }
 }
 
-fn eligible(q: &Mention) -> bool {
+pub(super) fn eligible(q: &Mention) -> bool {
     let value = match q.value {
         crate::fact::Value::Single(v) => v,
         crate::fact::Value::Range([_, high]) => high,
@@ -484,4 +495,24 @@ fn eligible(q: &Mention) -> bool {
     }
     // "one tonne" in "the cost of producing one tonne" names the unit of a price
     value > 0.0 && (value != 1.0 || q.unit == "percent")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn spaced_dashes_as_rfind_finds_them() {
+        for s in [
+            "",
+            "-",
+            " - ",
+            "a - b - c",
+            "a-b - c-d",
+            " - - ",
+            "x -",
+            "- y",
+            "a — b - ",
+        ] {
+            assert_eq!(super::rfind_dash(s), s.rfind(" - "), "{s:?}");
+        }
+    }
 }

@@ -4,37 +4,50 @@
 //! with no measurable head ("well", "first six months") or that only name a place or a body
 //! ("China", "State Council"). Word classes come from `data/metric_words.txt`.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use super::tokens::{DETERMINERS, NP_PREPOSITIONS};
+use super::tokens::{DETERMINERS, NP_PREPOSITIONS, WordMap};
 
 const WORDS: &str = include_str!("../../data/metric_words.txt");
 
-static CLASSES: LazyLock<HashMap<&'static str, HashSet<&'static str>>> = LazyLock::new(|| {
-    let mut classes: HashMap<&'static str, HashSet<&'static str>> = HashMap::new();
-    let mut section = "";
+/// The word classes of the data file, as bits: one lookup answers every class of a word.
+const VERB: u8 = 1;
+const NOUN: u8 = 2;
+const NONHEAD: u8 = 4;
+const MEASURE: u8 = 8;
+
+static CLASSES: LazyLock<WordMap<u8>> = LazyLock::new(|| {
+    let mut classes = WordMap::<u8>::default();
+    let mut section = 0;
     for line in WORDS.lines() {
         let line = line.split('#').next().unwrap_or_default().trim();
         if line.is_empty() {
             continue;
         }
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            section = name;
+            section = match name {
+                "verbs" => VERB,
+                "nouns" => NOUN,
+                "nonheads" => NONHEAD,
+                "measures" => MEASURE,
+                _ => 0,
+            };
             continue;
         }
-        classes.entry(section).or_default().insert(line);
+        *classes.entry(line).or_default() |= section;
     }
     classes
 });
 
-fn in_class(class: &str, word: &str) -> bool {
-    CLASSES.get(class).is_some_and(|set| set.contains(word))
+/// The classes of a lower-case word.
+fn classes(word: &str) -> u8 {
+    CLASSES.get(word).copied().unwrap_or_default()
 }
 
 /// Whether a lower-case word can never head a metric (adverb, adjective, ordinal, time word).
 pub fn is_nonhead(word: &str) -> bool {
-    in_class("nonheads", word)
+    classes(word) & NONHEAD != 0
 }
 
 const CONJUNCTIONS: &[&str] = &[
@@ -108,43 +121,82 @@ const POSSESSIVES: &[&str] = &[
     "its", "their", "his", "her", "our", "a", "an", "the", "most",
 ];
 
+/// A word of a phrase, with what is asked of it many times worked out once.
 struct Word<'a> {
     raw: &'a str,
-    lower: String,
+    lower: Cow<'a, str>,
+    /// Classes of the lower-case word, and of its [stem](Word::stem).
+    classes: u8,
+    stem_classes: u8,
+    function: bool,
 }
 
-impl Word<'_> {
+impl<'a> Word<'a> {
+    fn new(raw: &'a str) -> Self {
+        let lower = if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(raw.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(raw)
+        };
+        let w: &str = &lower;
+        let function = DETERMINERS.contains(&w)
+            || NP_PREPOSITIONS.contains(&w)
+            || PREPOSITIONS.contains(&w)
+            || CONJUNCTIONS.contains(&w);
+        let classes = classes(w);
+        let stem = stem_of(w);
+        let stem_classes = if stem == w {
+            classes
+        } else {
+            self::classes(stem)
+        };
+        Word {
+            raw,
+            lower,
+            classes,
+            stem_classes,
+            function,
+        }
+    }
+
+    fn lower(&self) -> &str {
+        &self.lower
+    }
     fn capitalised(&self) -> bool {
         self.raw.starts_with(|c: char| c.is_uppercase())
     }
     /// The word without a possessive ending: "China's" → "china".
     fn stem(&self) -> &str {
-        let w = self.lower.trim_end_matches('\'');
-        w.strip_suffix("'s").unwrap_or(w)
+        stem_of(&self.lower)
+    }
+    fn is(&self, class: u8) -> bool {
+        self.classes & class != 0
+    }
+    fn stem_is(&self, class: u8) -> bool {
+        self.stem_classes & class != 0
     }
     fn adverb(&self) -> bool {
-        let w = self.lower.as_str();
+        let w = &*self.lower;
         EDGE_ADVERBS.contains(&w)
-            || (w.len() > 4 && w.ends_with("ly") && !self.capitalised() && !in_class("nouns", w))
+            || (w.len() > 4 && w.ends_with("ly") && !self.capitalised() && !self.is(NOUN))
     }
     fn function(&self) -> bool {
-        let w = self.lower.as_str();
-        DETERMINERS.contains(&w)
-            || NP_PREPOSITIONS.contains(&w)
-            || PREPOSITIONS.contains(&w)
-            || CONJUNCTIONS.contains(&w)
+        self.function
     }
+}
+
+fn stem_of(lower: &str) -> &str {
+    let w = lower.trim_end_matches('\'');
+    w.strip_suffix("'s").unwrap_or(w)
+}
+
+fn words(phrase: &str) -> Vec<Word<'_>> {
+    phrase.split_whitespace().map(Word::new).collect()
 }
 
 /// The tidied metric, or `None` when the phrase names nothing measurable.
 pub fn tidy(phrase: &str) -> Option<String> {
-    let words: Vec<Word<'_>> = phrase
-        .split_whitespace()
-        .map(|raw| Word {
-            raw,
-            lower: raw.to_ascii_lowercase(),
-        })
-        .collect();
+    let words = words(phrase);
     // "Renault sales than vehicles": a comparison is no part of the measure
     let n = words
         .iter()
@@ -183,34 +235,30 @@ pub fn tidy(phrase: &str) -> Option<String> {
         let left_has_complement = kept[..a]
             .iter()
             .skip(1)
-            .any(|w| PREPOSITIONS.contains(&w.lower.as_str()))
+            .any(|w| PREPOSITIONS.contains(&w.lower()))
             && !kept[..a].iter().any(|w| w.lower == "between");
         let right = &kept[a + 1..];
         let right_plain = !right.is_empty()
             && !right.iter().any(|w| w.function())
-            && right.last().is_some_and(|w| in_class("measures", w.stem()));
+            && right.last().is_some_and(|w| w.stem_is(MEASURE));
         if left_has_complement && right_plain {
             kept = right.to_vec();
         }
     }
     // "fourth alone Ford net income", "first exports": an ordinal before the measure
-    while kept.len() > 1 && (ORDINALS.contains(&kept[0].lower.as_str()) || kept[0].adverb()) {
+    while kept.len() > 1 && (ORDINALS.contains(&kept[0].lower()) || kept[0].adverb()) {
         kept.remove(0);
     }
     let mut kept = cut_time_phrase(&kept);
     // "division's sales jumping": a participle after the measure
     if kept.len() > 1
         && kept.last().is_some_and(|w| is_verb_like_ing(w))
-        && in_class("measures", kept[kept.len() - 2].stem())
+        && kept[kept.len() - 2].stem_is(MEASURE)
     {
         kept.pop();
     }
     // "production crushing season": a time noun left over from a dropped period
-    while kept.len() > 1
-        && kept
-            .last()
-            .is_some_and(|w| TIME_NOUNS.contains(&w.lower.as_str()))
-    {
+    while kept.len() > 1 && kept.last().is_some_and(|w| TIME_NOUNS.contains(&w.lower())) {
         kept.pop();
         while kept.len() > 1 && kept.last().is_some_and(|w| w.lower.ends_with("ing")) {
             kept.pop();
@@ -225,17 +273,11 @@ pub fn tidy(phrase: &str) -> Option<String> {
 
 /// Whether a phrase names only a body or place: capitalised words and no measure noun.
 pub fn named_only(phrase: &str) -> bool {
-    let words: Vec<Word<'_>> = phrase
-        .split_whitespace()
-        .map(|raw| Word {
-            raw,
-            lower: raw.to_ascii_lowercase(),
-        })
-        .collect();
+    let words = words(phrase);
     let content: Vec<&Word<'_>> = words.iter().filter(|w| !w.function()).collect();
     !content.is_empty()
         && content.iter().all(|w| w.capitalised())
-        && !content.iter().any(|w| in_class("measures", w.stem()))
+        && !content.iter().any(|w| w.stem_is(MEASURE))
 }
 
 /// The trailing run of capitalised words of a phrase (with "of"/"and"/"&" inside it): the
@@ -264,20 +306,20 @@ fn is_verb(words: &[Word<'_>], k: usize) -> bool {
     if w.capitalised() || w.raw.contains('-') || w.function() {
         return false;
     }
-    let lower = w.lower.as_str();
-    if in_class("nouns", lower) || in_class("measures", lower) {
+    let lower = w.lower();
+    if w.is(NOUN | MEASURE) {
         return false;
     }
-    if in_class("verbs", lower) {
+    if w.is(VERB) {
         return true;
     }
-    let next = words.get(k + 1).map(|w| w.lower.as_str());
+    let next = words.get(k + 1).map(|w| w.lower());
     // "delivering a", "paying its": a participle taking an object; not "strategic emerging
     // industries", "operating profit", "sugar mills working", "cost of producing"
     if lower.len() > 5 && lower.ends_with("ing") && next.is_some_and(|n| POSSESSIVES.contains(&n)) {
         return true;
     }
-    if next.is_some_and(|n| matches!(n, "its" | "their" | "his" | "our")) && !is_nonhead(lower) {
+    if next.is_some_and(|n| matches!(n, "its" | "their" | "his" | "our")) && !w.is(NONHEAD) {
         return true;
     }
     lower.len() > 4 && lower.ends_with("ed") && next.is_some_and(|n| POSSESSIVES.contains(&n))
@@ -285,10 +327,7 @@ fn is_verb(words: &[Word<'_>], k: usize) -> bool {
 
 /// A lower-case -ing word that is no noun: "jumping", "adding", "leading".
 pub fn is_verb_like_ing_word(raw: &str) -> bool {
-    is_verb_like_ing(&Word {
-        raw,
-        lower: raw.to_ascii_lowercase(),
-    })
+    is_verb_like_ing(&Word::new(raw))
 }
 
 fn is_verb_like_ing(w: &Word<'_>) -> bool {
@@ -296,7 +335,7 @@ fn is_verb_like_ing(w: &Word<'_>) -> bool {
         && w.lower.len() > 5
         && w.lower.ends_with("ing")
         && !w.raw.contains('-')
-        && !in_class("nouns", &w.lower)
+        && !w.is(NOUN)
 }
 
 fn edge(w: &Word<'_>) -> bool {
@@ -331,11 +370,11 @@ fn trim_refs<'w, 'a>(words: Vec<&'w Word<'a>>) -> Vec<&'w Word<'a>> {
 /// whole", "in the week to 25", "at the end".
 fn cut_time_phrase<'w, 'a>(words: &[&'w Word<'a>]) -> Vec<&'w Word<'a>> {
     let timeish = |w: &Word<'_>| {
-        let l = w.lower.as_str();
-        is_nonhead(l) || w.function() || l.bytes().any(|b| b.is_ascii_digit())
+        let l = w.lower();
+        w.is(NONHEAD) || w.function() || l.bytes().any(|b| b.is_ascii_digit())
     };
     for p in 1..words.len() {
-        let prep = PREPOSITIONS.contains(&words[p].lower.as_str());
+        let prep = PREPOSITIONS.contains(&words[p].lower());
         if !prep {
             continue;
         }
@@ -346,8 +385,8 @@ fn cut_time_phrase<'w, 'a>(words: &[&'w Word<'a>]) -> Vec<&'w Word<'a>> {
         }
         let level = tail
             .last()
-            .is_some_and(|w| LEVEL_WORDS.contains(&w.lower.as_str()))
-            && !tail.iter().any(|w| in_class("measures", w.stem()));
+            .is_some_and(|w| LEVEL_WORDS.contains(&w.lower()))
+            && !tail.iter().any(|w| w.stem_is(MEASURE));
         if tail.iter().all(|w| timeish(w)) || level {
             return words[..p].to_vec();
         }
@@ -366,7 +405,7 @@ fn has_head_refs(words: Vec<&Word<'_>>) -> bool {
     // London"
     let before_prep = words
         .iter()
-        .position(|w| PREPOSITIONS.contains(&w.lower.as_str()))
+        .position(|w| PREPOSITIONS.contains(&w.lower()))
         .filter(|&p| p > 0)
         .unwrap_or(words.len());
     let Some(last) = words[..before_prep].last() else {
@@ -377,10 +416,10 @@ fn has_head_refs(words: Vec<&Word<'_>>) -> bool {
     if words.len() == 1 && is_verb_like_ing(last) {
         return false;
     }
-    if is_nonhead(head)
+    if last.stem_is(NONHEAD)
         || last.function()
         || last.adverb()
-        || in_class("verbs", head)
+        || last.stem_is(VERB)
         || head
             .bytes()
             .all(|b| b.is_ascii_digit() || b".,/-".contains(&b))
@@ -389,7 +428,7 @@ fn has_head_refs(words: Vec<&Word<'_>>) -> bool {
     }
     let content: Vec<&&Word<'_>> = words.iter().filter(|w| !w.function()).collect();
     let named_only = content.iter().all(|w| w.capitalised());
-    !named_only || content.iter().any(|w| in_class("measures", w.stem()))
+    !named_only || content.iter().any(|w| w.stem_is(MEASURE))
 }
 
 #[cfg(test)]

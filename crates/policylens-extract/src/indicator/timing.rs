@@ -103,7 +103,7 @@ impl Sentence<'_, '_> {
         }
         let sentence = &self.doc.text[self.range.clone()];
         match status::tense(sentence) {
-            Tense::Past => self.recent,
+            Tense::Past => (self.recent)(),
             Tense::Present => self.anchor.map(|a| Period::Year(a.year)),
             Tense::Other => None,
         }
@@ -118,7 +118,7 @@ impl Sentence<'_, '_> {
         if s.from {
             return None;
         }
-        let recent = self.recent?;
+        let recent = (self.recent)()?;
         let base = all
             .iter()
             .skip_while(|o| o.mention != s.mention)

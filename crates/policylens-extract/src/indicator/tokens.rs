@@ -1,7 +1,8 @@
 //! Sentence tokens for the indicator grammar: words, punctuation, and whole quantity mentions
 //! collapsed into one token each, with the word classes the metric walker needs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -27,7 +28,8 @@ pub fn tokenize(
     quantities: &[(usize, Range<usize>)],
 ) -> Vec<Token> {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
+    // about one token per five bytes of running text: one allocation for most sentences
+    let mut out = Vec::with_capacity(range.len() / 4 + 4);
     let mut q = quantities.iter().peekable();
     let mut i = range.start;
     while i < range.end {
@@ -44,9 +46,7 @@ pub fn tokenize(
             i = span.end;
             continue;
         }
-        let Some(ch) = text[i..].chars().next() else {
-            break;
-        };
+        let ch = char_at(text, i);
         if ch.is_whitespace() {
             i += ch.len_utf8();
             continue;
@@ -55,25 +55,26 @@ pub fn tokenize(
             let start = i;
             let mut j = i;
             while j < range.end {
-                let c = text[j..].chars().next().unwrap_or(' ');
-                let next_alnum = text[j + c.len_utf8()..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric);
-                if c.is_alphanumeric()
-                    || (matches!(c, '\'' | '’' | '-' | '&' | '/' | '.') && next_alnum)
-                {
-                    j += c.len_utf8();
-                } else {
+                if bytes[j].is_ascii_alphanumeric() {
+                    j += 1;
+                    continue;
+                }
+                let c = char_at(text, j);
+                let joins = c.is_alphanumeric()
+                    || (matches!(c, '\'' | '’' | '-' | '&' | '/' | '.')
+                        && text.len() > j + c.len_utf8()
+                        && char_at(text, j + c.len_utf8()).is_alphanumeric());
+                if !joins {
                     break;
                 }
+                j += c.len_utf8();
             }
             // "U.S." keeps its final dot; "Ltd." does not
-            if j < range.end && bytes[j] == b'.' && text[start..j].contains('.') {
+            if j < range.end && bytes[j] == b'.' && bytes[start..j].contains(&b'.') {
                 j += 1;
             }
             // possessive after a plural: "mills'"
-            if j < range.end && bytes[j] == b'\'' && text[start..j].ends_with('s') {
+            if j < range.end && bytes[j] == b'\'' && bytes[j - 1] == b's' {
                 j += 1;
             }
             out.push(Token {
@@ -90,6 +91,15 @@ pub fn tokenize(
         i += ch.len_utf8();
     }
     out
+}
+
+/// The character starting at byte `i` (a char boundary before the end of `text`), without
+/// decoding when it is ASCII.
+fn char_at(text: &str, i: usize) -> char {
+    match text.as_bytes()[i] {
+        b @ 0..0x80 => char::from(b),
+        _ => text[i..].chars().next().unwrap_or(' '),
+    }
 }
 
 /// Words that end a noun phrase walking leftwards: clause openers and reporting verbs.
@@ -451,10 +461,36 @@ pub const DETERMINERS: &[&str] = &[
 /// Prepositions that may sit inside a noun phrase ("share of", "deficit with China").
 pub const NP_PREPOSITIONS: &[&str] = &["of", "in", "for", "with", "between", "on", "to", "from"];
 
-static BREAK_SET: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| BREAK.iter().copied().collect());
-static CHAIN_SET: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| CHAIN.iter().copied().collect());
+/// A set of the grammar's words, hashed with FNV-1a instead of the default SipHash: the keys
+/// are fixed word lists, not input, so flooding resistance buys nothing, and words are looked
+/// up for every token the walker passes.
+pub type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+/// A map from the grammar's words, hashed as [`WordSet`].
+pub type WordMap<V> = HashMap<&'static str, V, BuildHasherDefault<Fnv>>;
+
+/// The FNV-1a hash (64 bits).
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+static BREAK_SET: LazyLock<WordSet> = LazyLock::new(|| BREAK.iter().copied().collect());
+static CHAIN_SET: LazyLock<WordSet> = LazyLock::new(|| CHAIN.iter().copied().collect());
 
 /// Whether a lower-case word ends a noun phrase ([`BREAK`]).
 pub fn is_break(word: &str) -> bool {
