@@ -14,8 +14,8 @@ pub struct Config {
     pub nats: NatsArgs,
     #[command(flatten)]
     pub streams: StreamLimits,
-    /// Documents extracted at once, each on its own thread (default: the number of cores).
-    #[arg(long, env = "EXTRACT_WORKERS", default_value_t = num_cpus::get())]
+    /// Documents extracted at once, each on its own thread (0: one per core).
+    #[arg(long, env = "EXTRACT_WORKERS", default_value_t = 0)]
     pub workers: usize,
     /// Folder of taxonomy files extending the built-in ones (see the extract crate's data/).
     #[arg(long, env = "POLICYLENS_TAXONOMY_DIR")]
@@ -29,11 +29,16 @@ pub struct Config {
 }
 
 impl Config {
+    /// The number of extraction threads: `workers`, or one per core when it is 0.
+    pub fn worker_count(&self) -> usize {
+        match self.workers {
+            0 => num_cpus::get().max(1),
+            n => n,
+        }
+    }
+
     /// Checks the values that clap cannot check alone.
     pub fn validate(&self) -> Result<(), String> {
-        if self.workers == 0 {
-            return Err("EXTRACT_WORKERS must be positive".into());
-        }
         if self.max_attempts < 1 {
             return Err("EXTRACT_MAX_ATTEMPTS must be at least 1".into());
         }
@@ -53,7 +58,8 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         let config = Config::try_parse_from(["policylens-extract"]).unwrap();
-        assert!(config.workers >= 1);
+        assert_eq!(config.workers, 0);
+        assert_eq!(config.worker_count(), num_cpus::get().max(1));
         assert_eq!(config.taxonomy_dir, None);
         config.validate().unwrap();
     }
@@ -69,9 +75,12 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(config.workers, 3);
+        assert_eq!(config.worker_count(), 3);
         assert_eq!(config.taxonomy_dir, Some(PathBuf::from("/tmp/taxonomy")));
+        // 0 (as docker-compose.yml sets it) means one thread per core
         let config = Config::try_parse_from(["policylens-extract", "--workers", "0"]).unwrap();
-        assert!(config.validate().is_err());
+        config.validate().unwrap();
+        assert_eq!(config.worker_count(), num_cpus::get().max(1));
         let config = Config::try_parse_from(["policylens-extract", "--max-attempts", "0"]).unwrap();
         assert!(config.validate().is_err());
     }

@@ -77,7 +77,7 @@ pub async fn run_with_engine(
     });
     info!(
         nats_url = %config.nats.nats_url,
-        workers = config.workers,
+        workers = config.worker_count(),
         extractor_version = policylens_extract::EXTRACTOR_VERSION,
         "extract is consuming {}",
         subjects::DOCS
@@ -85,7 +85,7 @@ pub async fn run_with_engine(
     let result = policylens_runtime::consume::consume(
         &consumer,
         "extract",
-        config.workers,
+        config.worker_count(),
         SHUTDOWN_GRACE,
         &shutdown,
         |message| {

@@ -1,9 +1,11 @@
 //! Checks of `docker-compose.yml` against the binaries: every variable a service's environment
 //! sets must be one the binary reads (named in its `--help` as `[env: NAME=`), so a typo in the
-//! compose file cannot silently fall back to a default.
+//! compose file cannot silently fall back to a default; and every service binary boots with its
+//! compose environment, values included ([`ComposeProcess`]).
 
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// Variables read by the logging set-up rather than by clap (documented in the README).
 const LOGGING_VARS: &[&str] = &["RUST_LOG", "LOG_FORMAT"];
@@ -24,11 +26,14 @@ pub fn compose_file() -> serde_yaml::Value {
     value
 }
 
-/// One service of the compose file: its command and environment variable names.
+/// One service of the compose file: its command, environment and healthcheck.
 #[derive(Debug)]
 pub struct Service {
     pub command: Vec<String>,
+    /// Variable names, in file order.
     pub env: Vec<String>,
+    /// Variables with their values as the container sees them (`${VAR:-default}` → default).
+    pub env_values: Vec<(String, String)>,
     pub healthcheck: Vec<String>,
 }
 
@@ -48,21 +53,139 @@ pub fn service(name: &str) -> Service {
             })
             .unwrap_or_default()
     };
-    let env = match service.get("environment") {
+    let env_values: Vec<(String, String)> = match service.get("environment") {
         Some(serde_yaml::Value::Mapping(map)) => map
-            .keys()
-            .filter_map(|k| k.as_str().map(str::to_string))
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), scalar(v))))
             .collect(),
         Some(serde_yaml::Value::Sequence(seq)) => seq
             .iter()
-            .filter_map(|s| s.as_str()?.split('=').next().map(str::to_string))
+            .filter_map(|s| {
+                let (k, v) = s.as_str()?.split_once('=').unwrap_or((s.as_str()?, ""));
+                Some((k.to_string(), v.to_string()))
+            })
             .collect(),
         _ => Vec::new(),
     };
+    let env_values = env_values
+        .into_iter()
+        .map(|(k, v)| {
+            let v = interpolate(&v).unwrap_or_else(|| {
+                panic!("{name}: {k}={v:?} uses interpolation this check does not know")
+            });
+            (k, v)
+        })
+        .collect::<Vec<_>>();
     Service {
         command: strings(service.get("command")),
-        env,
+        env: env_values.iter().map(|(k, _)| k.clone()).collect(),
+        env_values,
         healthcheck: strings(service.get("healthcheck").and_then(|h| h.get("test"))),
+    }
+}
+
+/// A YAML scalar as the string Compose passes to the container.
+fn scalar(v: &serde_yaml::Value) -> String {
+    match v {
+        serde_yaml::Value::String(s) => s.clone(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Null => String::new(),
+        other => panic!("compose environment value {other:?} is not a scalar"),
+    }
+}
+
+/// Compose interpolation as used in the file: plain text, or `${VAR:-default}` alone (taken as
+/// its default, as on a machine that does not set `VAR`). `None` for anything else.
+fn interpolate(value: &str) -> Option<String> {
+    if !value.contains('$') {
+        return Some(value.to_string());
+    }
+    let inner = value.strip_prefix("${")?.strip_suffix('}')?;
+    let (_, default) = inner.split_once(":-")?;
+    (!default.contains('$')).then(|| default.to_string())
+}
+
+/// A service binary started with its compose environment, values included, so a value the
+/// binary rejects (not only an unknown name) fails a test. Killed on drop.
+#[derive(Debug)]
+pub struct ComposeProcess {
+    name: String,
+    child: Child,
+    stderr: tempfile::NamedTempFile,
+}
+
+impl ComposeProcess {
+    /// Starts `binary` as compose service `name` would run it: its command line and exactly its
+    /// environment, except for `overrides` (what must differ in a test: the NATS URL, a data
+    /// folder, a listen address).
+    pub fn start(name: &str, binary: &str, overrides: &[(&str, &str)]) -> ComposeProcess {
+        let service = service(name);
+        let stderr = tempfile::NamedTempFile::new().expect("temporary file for stderr");
+        let mut command = Command::new(binary);
+        command
+            .args(service.command.iter().skip(1))
+            .env_clear()
+            .stdout(Stdio::null())
+            .stderr(stderr.reopen().expect("reopen stderr file"));
+        for (k, v) in &service.env_values {
+            command.env(k, v);
+        }
+        for (k, v) in overrides {
+            assert!(
+                service.env.iter().any(|e| e == k),
+                "override {k} is not set by compose service {name}"
+            );
+            command.env(k, v);
+        }
+        let child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("failed to start {binary}: {e}"));
+        ComposeProcess {
+            name: name.to_string(),
+            child,
+            stderr,
+        }
+    }
+
+    /// Panics with the service's stderr when it has exited.
+    pub fn assert_running(&mut self) {
+        if let Some(status) = self.child.try_wait().expect("child status") {
+            let log = std::fs::read_to_string(self.stderr.path()).unwrap_or_default();
+            panic!(
+                "compose service {} exited ({status}) with its compose environment:\n{log}",
+                self.name
+            );
+        }
+    }
+
+    /// Polls `condition` until it holds, failing at once when the service exits and after
+    /// `timeout` otherwise.
+    pub async fn wait_until<F, Fut>(&mut self, what: &str, timeout: Duration, mut condition: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + timeout;
+        loop {
+            self.assert_running();
+            if condition().await {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "compose service {} still running but not {what} after {timeout:?}",
+                self.name
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+}
+
+impl Drop for ComposeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
