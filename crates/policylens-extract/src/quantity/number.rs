@@ -93,45 +93,77 @@ pub fn candidates(text: &str) -> Vec<(usize, usize, bool)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
+    // run by run: digits, letters, or anything else
     while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_digit() {
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_digit() {
-                i += 1;
-            }
+        let start = i;
+        let class = CLASS[usize::from(bytes[i])];
+        i += 1 + bytes[i + 1..]
+            .iter()
+            .position(|&b| CLASS[usize::from(b)] != class)
+            .unwrap_or(bytes.len() - i - 1);
+        if class == DIGIT {
             out.push((start, i, false));
-            continue;
-        }
-        if b.is_ascii_alphabetic() {
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-                i += 1;
-            }
+        } else if class == LETTER {
             // a word glued to non-ASCII letters ("café") is not a number word
             let glued =
                 (start > 0 && bytes[start - 1] >= 0x80) || bytes.get(i).is_some_and(|b| *b >= 0x80);
-            if !glued && i - start <= 9 && is_starter(&text[start..i]) {
+            if !glued && is_starter(&bytes[start..i]) {
                 out.push((start, i, true));
             }
-            continue;
         }
-        i += 1;
     }
     out
 }
 
-fn is_starter(word: &str) -> bool {
-    let bytes = word.as_bytes();
-    if bytes.len() > 9 {
+const OTHER: u8 = 0;
+const DIGIT: u8 = 1;
+const LETTER: u8 = 2;
+
+/// The class of each byte for [`candidates`]: one table load per byte instead of range tests.
+static CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        if byte.is_ascii_digit() {
+            table[b] = DIGIT;
+        } else if byte.is_ascii_alphabetic() {
+            table[b] = LETTER;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// The initials of the starters of each length, a bit per letter: a cheap test that turns away
+/// most words ("the", "that", "said") before any comparison.
+const STARTER_INITIALS: [u32; 10] = [
+    0,
+    initials(b"a"),
+    0,
+    initials(b"ots"),
+    initials(b"hfn"),
+    initials(b"tsef"),
+    initials(b"etn"),
+    initials(b"fs"),
+    initials(b"tfen"),
+    initials(b"s"),
+];
+
+fn is_starter(word: &[u8]) -> bool {
+    let initial = word[0].to_ascii_lowercase().wrapping_sub(b'a');
+    let Some(initials) = STARTER_INITIALS.get(word.len()) else {
+        return false;
+    };
+    if initial >= 26 || initials & (1 << initial) == 0 {
         return false;
     }
     let mut lower = [0u8; 9];
-    for (slot, b) in lower.iter_mut().zip(bytes) {
+    for (slot, b) in lower.iter_mut().zip(word) {
         *slot = b.to_ascii_lowercase();
     }
     matches!(
-        &lower[..bytes.len()],
+        &lower[..word.len()],
         b"a" | b"half"
             | b"one"
             | b"two"
@@ -161,6 +193,17 @@ fn is_starter(word: &str) -> bool {
             | b"eighty"
             | b"ninety"
     )
+}
+
+/// A bit per lowercase letter in `letters`.
+const fn initials(letters: &[u8]) -> u32 {
+    let mut bits = 0;
+    let mut i = 0;
+    while i < letters.len() {
+        bits |= 1 << (letters[i] - b'a');
+        i += 1;
+    }
+    bits
 }
 
 fn word_at(text: &str, start: usize) -> (&str, usize) {
