@@ -214,12 +214,11 @@ fn word_at(text: &str, start: usize) -> (&str, usize) {
 }
 
 fn small_value(word: &str) -> Option<f64> {
-    let lower = word.to_ascii_lowercase();
-    if let Some(i) = UNITS.iter().position(|w| *w == lower) {
+    if let Some(i) = UNITS.iter().position(|w| w.eq_ignore_ascii_case(word)) {
         return Some(i as f64);
     }
     TENS.iter()
-        .position(|w| *w == lower)
+        .position(|w| w.eq_ignore_ascii_case(word))
         .map(|i| (i as f64 + 2.0) * 10.0)
 }
 
@@ -261,27 +260,16 @@ pub fn word_number_at(text: &str, start: usize) -> Option<Number> {
 /// of", "half of", "one in five". "Half" and "quarter" only count where they measure a share
 /// ("half of", "by half", "a quarter of"), never as "the first half" or "the third quarter".
 pub fn fraction_at(text: &str, start: usize) -> Option<Number> {
-    let lower_head: String = text[start..]
-        .chars()
-        .take(24)
-        .map(|c| {
-            if c.is_whitespace() {
-                ' '
-            } else {
-                c.to_ascii_lowercase()
-            }
-        })
-        .collect();
     let (first, first_end) = word_at(text, start);
-    let first = first.to_ascii_lowercase();
-    if first == "half" {
-        let before = text[..start].trim_end().to_ascii_lowercase();
+    if first.eq_ignore_ascii_case("half") {
+        let before = text[..start].trim_end();
+        let after = |w: &str| ends_with_ignore_case(before, w);
         // "the second half of this year", "the first half": a period, not a share
         if [
             "first", "second", "latter", "other", "the", "last", "next", "this",
         ]
-        .iter()
-        .any(|w| before.ends_with(w))
+        .into_iter()
+        .any(after)
         {
             return None;
         }
@@ -289,8 +277,8 @@ pub fn fraction_at(text: &str, start: usize) -> Option<Number> {
             || [
                 " by", " than", " about", " nearly", " almost", " around", " some",
             ]
-            .iter()
-            .any(|w| before.ends_with(w));
+            .into_iter()
+            .any(after);
         return measured.then_some(Number {
             value: 50.0,
             end: first_end,
@@ -298,7 +286,7 @@ pub fn fraction_at(text: &str, start: usize) -> Option<Number> {
         });
     }
     // "one in five"
-    if first == "one" && lower_head[3..].starts_with(" in ") {
+    if first.eq_ignore_ascii_case("one") && in_follows(&text[first_end..]) {
         let (of, of_end) = word_at(text, first_end + 4);
         let n = small_value(of).filter(|n| (2.0..=20.0).contains(n))?;
         return Some(Number {
@@ -307,25 +295,28 @@ pub fn fraction_at(text: &str, start: usize) -> Option<Number> {
             kind: NumberKind::Fraction,
         });
     }
-    let count = match first.as_str() {
-        "a" | "one" => 1.0,
-        _ => small_value(&first).filter(|v| (2.0..10.0).contains(v))?,
+    let count = if first.eq_ignore_ascii_case("a") || first.eq_ignore_ascii_case("one") {
+        1.0
+    } else {
+        small_value(first).filter(|v| (2.0..10.0).contains(v))?
     };
     let sep = text[first_end..].chars().next()?;
     if !(sep == ' ' || sep == '-' || sep == '\n') {
         return None;
     }
     let (denom, denom_end) = word_at(text, first_end + 1);
-    let denom = denom.to_ascii_lowercase();
-    let per = match denom.trim_end_matches('s') {
-        "half" | "halve" => 2.0,
-        "third" => 3.0,
-        "quarter" => 4.0,
-        "fifth" => 5.0,
-        "sixth" => 6.0,
-        "tenth" => 10.0,
-        _ => return None,
-    };
+    let stem = denom.trim_end_matches(['s', 'S']);
+    let (_, per) = [
+        ("half", 2.0),
+        ("halve", 2.0),
+        ("third", 3.0),
+        ("quarter", 4.0),
+        ("fifth", 5.0),
+        ("sixth", 6.0),
+        ("tenth", 10.0),
+    ]
+    .into_iter()
+    .find(|(w, _)| stem.eq_ignore_ascii_case(w))?;
     if per == 4.0 && !followed_by_of(&text[denom_end..]) {
         return None;
     }
@@ -335,6 +326,21 @@ pub fn fraction_at(text: &str, start: usize) -> Option<Number> {
         end: denom_end,
         kind: NumberKind::Fraction,
     })
+}
+
+/// Whether `s` ends with the lowercase ASCII `suffix`, in any case.
+fn ends_with_ignore_case(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
+/// Whether `rest` opens with " in " (any white space around "in", any case).
+fn in_follows(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    chars.next().is_some_and(char::is_whitespace)
+        && chars.next().is_some_and(|c| c.eq_ignore_ascii_case(&'i'))
+        && chars.next().is_some_and(|c| c.eq_ignore_ascii_case(&'n'))
+        && chars.next().is_some_and(char::is_whitespace)
 }
 
 fn followed_by_of(rest: &str) -> bool {
