@@ -49,9 +49,14 @@ pub fn digits_at(text: &str, start: usize) -> Option<Number> {
         }
         plain = false;
     }
-    let digits: String = text[start..i].chars().filter(|c| *c != ',').collect();
+    let written = &text[start..i];
+    let value = if plain || !written.contains(',') {
+        written.parse()
+    } else {
+        written.replace(',', "").parse()
+    };
     Some(Number {
-        value: digits.parse().ok()?,
+        value: value.ok()?,
         end: i,
         kind: NumberKind::Digits {
             plain,
