@@ -25,7 +25,13 @@ static QUALIFIER: LazyLock<Regex> = LazyLock::new(|| {
 /// The qualifier written just before `start`, and where it starts.
 pub fn qualifier_before(text: &str, start: usize) -> Option<(&'static str, usize)> {
     let from = floor_char_boundary(text, start.saturating_sub(40));
-    let caps = QUALIFIER.captures(&text[from..start])?;
+    let before = &text[from..start];
+    // most figures have no qualifier: a plain match test turns them away before the costlier
+    // search for groups
+    if !QUALIFIER.is_match(before) {
+        return None;
+    }
+    let caps = QUALIFIER.captures(before)?;
     let m = caps.get(1).expect("group");
     let words = m.as_str().to_ascii_lowercase();
     let words: Vec<&str> = words.split_whitespace().collect();
