@@ -1,5 +1,6 @@
-//! The grammar of period expressions: one regex over a sentence, each match read into a
-//! [`When`] with the [`Role`] its preposition gives it.
+//! The grammar of period expressions: one regex of all its alternatives over a sentence, each
+//! match read by the alternative that matched into a [`When`] with the [`Role`] its
+//! preposition gives it.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -30,31 +31,209 @@ pub struct PeriodMention {
 
 const MONTH: &str = r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)";
 
-static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-    let pattern = format!(
-        r"(?xi-u)
-        (?P<fy>\b(?:19|20)\d\d/(?:\d\d|(?:19|20)\d\d)\b)
-        | (?P<span>\b(?P<sa>(?:19|20)\d\d)\s*(?:-|–)\s*(?P<sb>(?:19|20)\d\d)\b)
-        | (?P<first>\bfirst\s+(?P<fn>two|three|four|five|six|seven|eight|nine|ten|eleven|\d{{1,2}})\s+months
-            \s+of\s+(?:(?P<fy4>(?:19|20)\d\d)\b|(?P<frel>this|last|the\s+previous)\s+year))
-        | (?P<mto>\b(?P<mton>three|six|nine|twelve|3|6|9|12)\s+months\s+(?:to|ending|ended)\s+(?:the\s+end\s+of\s+|end-)?(?P<mtom>{MONTH})\b\.?(?:\s+(?P<mtoy>(?:19|20)\d\d)\b)?)
-        | (?P<yto>\b(?:the\s+)?(?:financial\s+|fiscal\s+)?year\s+(?:to|ending|ended)\s+(?:the\s+end\s+of\s+|end-)?{MONTH}\b\.?(?:\s+(?:19|20)\d\d\b)?)
-        | (?P<qtr>\b(?:the\s+)?(?P<qn>first|second|third|fourth|final|1st|2nd|3rd|4th)\s+quarter
-            (?:\s+of\s+(?:(?P<qy>(?:19|20)\d\d)\b|(?P<qrel>this|last|next|the\s+previous)\s+year))?)
-        | (?P<qcode>\b(?:Q(?P<qc>[1-4])[\s-]*(?P<qcy>(?:19|20)\d\d)|(?P<qcy2>(?:19|20)\d\d)[\s-]*Q(?P<qc2>[1-4]))\b)
-        | (?P<mspan>\b(?P<ma>{MONTH})(?:\s*-\s*to\s*-\s*|\s+to\s+|\s*-\s*|\s*–\s*)(?P<mb>{MONTH})\b(?:\s+(?P<msy>(?:19|20)\d\d)\b)?)
-        | (?P<month>\b(?:(?P<medge>end|mid|late|early)[\s-]+)?(?P<mname>{MONTH})\b\.?
-            (?:\s+(?P<mday>\d{{1,2}})\b,?)?(?:\s+(?P<my>(?:19|20)\d\d)\b)?)
-        | (?P<rel>\b(?P<rw>last|this|next|the\s+previous|the\s+past|the\s+current)\s+(?P<ru>year|month)\b)
-        | (?P<year>\b(?:(?P<yedge>end|mid|late|early)[\s-]+)?(?P<y>(?:19|20)\d\d)(?P<ysuf>'s|s)?\b)
-        "
-    );
-    Regex::new(&pattern).expect("period grammar compiles")
+/// Which expression an alternative of the grammar reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A fiscal or crop year: "1987/88".
+    FiscalYear,
+    /// A span of years: "2021-2025".
+    YearSpan,
+    /// "the first two months of this year".
+    FirstMonths,
+    /// "the three months to September".
+    MonthsTo,
+    /// "the year to March".
+    YearTo,
+    /// "the third quarter".
+    Quarter,
+    /// "Q4 2004", "2004-Q4".
+    QuarterCode,
+    /// A run of months: "October-to-December".
+    MonthSpan,
+    /// A month: "end-January", "March 13", "September 1986".
+    Month,
+    /// "last year", "this month".
+    Relative,
+    /// A year: "2003's", "end-1986".
+    Year,
+}
+
+/// One alternative of the period grammar.
+struct Alternative {
+    kind: Kind,
+    pattern: String,
+    /// A test that every match of the pattern passes: a cheap way to skip the alternatives
+    /// that cannot have matched an expression.
+    hint: fn(&str) -> bool,
+}
+
+/// The grammar's alternatives, in the order it tries them.
+fn alternatives() -> [Alternative; 11] {
+    [
+        Alternative {
+            kind: Kind::FiscalYear,
+            pattern: r"\b(?:19|20)\d\d/(?:\d\d|(?:19|20)\d\d)\b".to_string(),
+            hint: |t| t.contains('/'),
+        },
+        Alternative {
+            kind: Kind::YearSpan,
+            pattern: r"\b(?P<sa>(?:19|20)\d\d)\s*(?:-|–)\s*(?P<sb>(?:19|20)\d\d)\b".to_string(),
+            hint: |t| t.contains(['-', '–']),
+        },
+        Alternative {
+            kind: Kind::FirstMonths,
+            pattern: r"\bfirst\s+(?P<fn>two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2})\s+months
+                \s+of\s+(?:(?P<fy4>(?:19|20)\d\d)\b|(?P<frel>this|last|the\s+previous)\s+year)"
+                .to_string(),
+            hint: |t| contains_ignore_case(t, "months"),
+        },
+        Alternative {
+            kind: Kind::MonthsTo,
+            pattern: format!(
+                r"\b(?P<mton>three|six|nine|twelve|3|6|9|12)\s+months\s+(?:to|ending|ended)\s+(?:the\s+end\s+of\s+|end-)?(?P<mtom>{MONTH})\b\.?(?:\s+(?P<mtoy>(?:19|20)\d\d)\b)?"
+            ),
+            hint: |t| contains_ignore_case(t, "months"),
+        },
+        Alternative {
+            kind: Kind::YearTo,
+            pattern: format!(
+                r"\b(?:the\s+)?(?:financial\s+|fiscal\s+)?year\s+(?:to|ending|ended)\s+(?:the\s+end\s+of\s+|end-)?{MONTH}\b\.?(?:\s+(?:19|20)\d\d\b)?"
+            ),
+            hint: |t| contains_ignore_case(t, "year"),
+        },
+        Alternative {
+            kind: Kind::Quarter,
+            pattern: r"\b(?:the\s+)?(?P<qn>first|second|third|fourth|final|1st|2nd|3rd|4th)\s+quarter
+                (?:\s+of\s+(?:(?P<qy>(?:19|20)\d\d)\b|(?P<qrel>this|last|next|the\s+previous)\s+year))?"
+                .to_string(),
+            hint: |t| contains_ignore_case(t, "quarter"),
+        },
+        Alternative {
+            kind: Kind::QuarterCode,
+            pattern: r"\b(?:Q(?P<qc>[1-4])[\s-]*(?P<qcy>(?:19|20)\d\d)|(?P<qcy2>(?:19|20)\d\d)[\s-]*Q(?P<qc2>[1-4]))\b"
+                .to_string(),
+            hint: |t| contains_ignore_case(t, "q"),
+        },
+        Alternative {
+            kind: Kind::MonthSpan,
+            pattern: format!(
+                r"\b(?P<ma>{MONTH})(?:\s*-\s*to\s*-\s*|\s+to\s+|\s*-\s*|\s*–\s*)(?P<mb>{MONTH})\b(?:\s+(?P<msy>(?:19|20)\d\d)\b)?"
+            ),
+            // month names are written capitalised
+            hint: |t| capitals(t) >= 2,
+        },
+        Alternative {
+            kind: Kind::Month,
+            pattern: format!(
+                r"\b(?:(?P<medge>end|mid|late|early)[\s-]+)?(?P<mname>{MONTH})\b\.?
+                (?:\s+(?P<mday>\d{{1,2}})\b,?)?(?:\s+(?P<my>(?:19|20)\d\d)\b)?"
+            ),
+            hint: |t| capitals(t) >= 1,
+        },
+        Alternative {
+            kind: Kind::Relative,
+            pattern: r"\b(?P<rw>last|this|next|the\s+previous|the\s+past|the\s+current)\s+(?P<ru>year|month)\b"
+                .to_string(),
+            hint: |t| contains_ignore_case(t, "year") || contains_ignore_case(t, "month"),
+        },
+        Alternative {
+            kind: Kind::Year,
+            pattern: r"\b(?:(?P<yedge>end|mid|late|early)[\s-]+)?(?P<y>(?:19|20)\d\d)(?P<ysuf>'s|s)?\b"
+                .to_string(),
+            hint: |t| t.bytes().any(|b| b.is_ascii_digit()),
+        },
+    ]
+}
+
+fn capitals(text: &str) -> usize {
+    text.bytes().filter(u8::is_ascii_uppercase).count()
+}
+
+fn contains_ignore_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+const FLAGS: &str = "(?xi-u)";
+
+/// The period grammar, run in two steps: one regex of all the alternatives finds each
+/// expression, then the alternative that matched it runs alone to read its groups. Reading
+/// groups is a backtracking search, far cheaper over one small alternative than over the whole
+/// grammar.
+struct Grammar {
+    scan: Regex,
+    /// Each alternative anchored at the start of the haystack.
+    alternatives: Vec<(Alternative, Regex)>,
+}
+
+static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
+    let alternatives = alternatives();
+    let scan = alternatives
+        .iter()
+        .map(|a| format!("(?:{})", a.pattern))
+        .collect::<Vec<_>>()
+        .join("|");
+    Grammar {
+        scan: Regex::new(&format!("{FLAGS}{scan}")).expect("period grammar compiles"),
+        alternatives: alternatives
+            .into_iter()
+            .map(|a| {
+                let anchored = Regex::new(&format!("{FLAGS}^(?:{})", a.pattern))
+                    .expect("period alternative compiles");
+                (a, anchored)
+            })
+            .collect(),
+    }
 });
+
+/// An expression as the grammar reads it.
+struct Reading {
+    /// `None` for an expression that names no period ("the 1990s").
+    when: Option<When>,
+    /// Written with a month: "March", "end-January", "20 October".
+    month: bool,
+    /// A month with an edge word: "end-January", "mid-March".
+    month_edge: bool,
+    /// A month with a day: "March 13".
+    month_day: bool,
+}
+
+impl Grammar {
+    /// Reads `found`, an expression the grammar found at the start of `rest` (the text from
+    /// there to the end of the searched range). The grammar takes the first alternative that
+    /// matches at a position, so the one that matched is the first whose hint allows `found`
+    /// and that matches `rest`.
+    fn read(&self, found: &str, rest: &str) -> Reading {
+        // the commonest expression, a bare year ("in 2004"), needs no groups
+        if found.len() == 4 && found.bytes().all(|b| b.is_ascii_digit()) {
+            return Reading {
+                when: found.parse().ok().map(|y| When::Fixed(Period::Year(y))),
+                month: false,
+                month_edge: false,
+                month_day: false,
+            };
+        }
+        let (kind, caps) = self
+            .alternatives
+            .iter()
+            .filter(|(alternative, _)| (alternative.hint)(found))
+            .find_map(|(alternative, regex)| Some((alternative.kind, regex.captures(rest)?)))
+            .expect("a period expression matches one of the alternatives");
+        debug_assert_eq!(caps.get(0).map(|m| m.len()), Some(found.len()));
+        let month = kind == Kind::Month;
+        Reading {
+            when: read(kind, &caps),
+            month,
+            month_edge: month && caps.name("medge").is_some(),
+            month_day: month && caps.name("mday").is_some(),
+        }
+    }
+}
 
 /// The word before a period expression that sets its role.
 static PREPOSITION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i-u)\b(by|over|on|than|since|from|until|till|through|before|after|against|versus|vs\.?|with|to)\s+(?:the\s+)?(?:same\s+)?(?:calendar\s+|fiscal\s+)?$")
+    Regex::new(r"(?i-u)\b(?:by|over|on|than|since|from|until|till|through|before|after|against|versus|vs\.?|with|to)\s+(?:the\s+)?(?:same\s+)?(?:calendar\s+|fiscal\s+)?$")
         .expect("preposition pattern compiles")
 });
 
@@ -65,132 +244,135 @@ static COMPARED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Every period expression in `text[range]`, in order, with spans in `text`.
 pub fn find(text: &str, range: Range<usize>) -> Vec<PeriodMention> {
+    let grammar = &*GRAMMAR;
     let slice = &text[range.clone()];
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    for caps in PERIOD.captures_iter(slice) {
-        let whole = caps.get(0).expect("match");
-        let start = range.start + whole.start();
-        let end = range.start + whole.end();
-        let bytes = text.as_bytes();
+    for found in grammar.scan.find_iter(slice) {
+        let start = range.start + found.start();
+        let end = range.start + found.end();
+        let reading = grammar.read(found.as_str(), &text[start..range.end]);
         // glued to a number or a currency: part of a quantity or an identifier
         if start > 0
             && matches!(
                 bytes[start - 1],
                 b'$' | b'.' | b',' | b'/' | b'-' | b'0'..=b'9'
             )
-            && (caps.name("month").is_none() || bytes[start - 1] != b'-')
+            && (!reading.month || bytes[start - 1] != b'-')
         {
             continue;
         }
         // "(September-April)": a span of months inside a season, not a period of its own
-        if caps.name("month").is_some() && caps.name("medge").is_none() {
+        if reading.month && !reading.month_edge {
             let after_dash = text[end..].starts_with(['-', '/'])
                 && text[end + 1..].starts_with(|c: char| c.is_ascii_alphabetic());
             if after_dash || (start > 0 && matches!(bytes[start - 1], b'-' | b'/')) {
                 continue;
             }
         }
-        let Some(when) = read(&caps) else { continue };
-        if is_dateline(text, end, &caps) {
+        let Some(when) = reading.when else { continue };
+        // story datelines ("PEKING, March 13 -") name the filing date, not a period of any value
+        if reading.month_day && text[end..].trim_start().starts_with('-') {
             continue;
         }
         out.push(PeriodMention {
             span: start..end,
             when,
-            role: role(text, start, &caps),
+            role: role(text, start, reading.month),
         });
     }
     out
 }
 
-fn read(caps: &Captures<'_>) -> Option<When> {
+fn read(kind: Kind, caps: &Captures<'_>) -> Option<When> {
     let num = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<i32>().ok());
-    if let Some(m) = caps.name("fy") {
-        let (a, b) = m.as_str().split_once('/')?;
-        let a: i32 = a.parse().ok()?;
-        let b: i32 = b.parse().ok()?;
-        let next = if b < 100 { a / 100 * 100 + b } else { b };
-        // "1987/88", "1999/00", "2003/2004"; anything else is not a fiscal year
-        if next != a + 1 && !(b < 100 && (a + 1) % 100 == b) {
-            return None;
+    let text = |name: &str| caps.name(name).map(|m| m.as_str());
+    match kind {
+        Kind::FiscalYear => {
+            let (a, b) = caps.get(0)?.as_str().split_once('/')?;
+            let a: i32 = a.parse().ok()?;
+            let b: i32 = b.parse().ok()?;
+            let next = if b < 100 { a / 100 * 100 + b } else { b };
+            // "1987/88", "1999/00", "2003/2004"; anything else is not a fiscal year
+            if next != a + 1 && !(b < 100 && (a + 1) % 100 == b) {
+                return None;
+            }
+            Some(When::Fixed(Period::Fiscal(a)))
         }
-        return Some(When::Fixed(Period::Fiscal(a)));
-    }
-    if caps.name("span").is_some() {
-        let (a, b) = (num("sa")?, num("sb")?);
-        return (b > a && b - a <= 30).then_some(When::Fixed(Period::Span(a, b)));
-    }
-    if caps.name("first").is_some() {
-        let n = number_word(caps.name("fn")?.as_str())?;
-        if !(2..=11).contains(&n) {
-            return None;
+        Kind::YearSpan => {
+            let (a, b) = (num("sa")?, num("sb")?);
+            (b > a && b - a <= 30).then_some(When::Fixed(Period::Span(a, b)))
         }
-        if let Some(y) = num("fy4") {
-            return Some(When::Fixed(Period::Months(y, 1, n)));
+        Kind::FirstMonths => {
+            let n = number_word(text("fn")?)?;
+            if !(2..=11).contains(&n) {
+                return None;
+            }
+            if let Some(y) = num("fy4") {
+                return Some(When::Fixed(Period::Months(y, 1, n)));
+            }
+            Some(When::FirstMonths(n, offset(text("frel")?)))
         }
-        return Some(When::FirstMonths(n, offset(caps.name("frel")?.as_str())));
-    }
-    if caps.name("mto").is_some() {
-        let n = number_word(caps.name("mton")?.as_str()).or_else(|| {
-            match caps.name("mton")?.as_str() {
+        Kind::MonthsTo => {
+            let n = number_word(text("mton")?).or_else(|| match text("mton")? {
                 "twelve" | "12" => Some(12),
                 _ => None,
-            }
-        })?;
-        let m = month_number(caps.name("mtom")?.as_str())?;
-        return Some(When::MonthsTo(n, m, num("mtoy")));
-    }
-    if caps.name("yto").is_some() {
-        // "the year to March": a twelve-month period across two years, not a calendar one
-        return Some(When::Unlabelled);
-    }
-    if caps.name("qtr").is_some() {
-        let q = match caps.name("qn")?.as_str().to_ascii_lowercase().as_str() {
-            "first" | "1st" => 1,
-            "second" | "2nd" => 2,
-            "third" | "3rd" => 3,
-            _ => 4,
-        };
-        if let Some(y) = num("qy") {
-            return Some(When::Fixed(Period::Quarter(y, q)));
+            })?;
+            let m = month_number(text("mtom")?)?;
+            Some(When::MonthsTo(n, m, num("mtoy")))
         }
-        let off = caps.name("qrel").map_or(0, |m| offset(m.as_str()));
-        return Some(When::Quarter(q, off));
+        // "the year to March": a twelve-month period across two years, not a calendar one
+        Kind::YearTo => Some(When::Unlabelled),
+        Kind::Quarter => {
+            let q = match text("qn")?.to_ascii_lowercase().as_str() {
+                "first" | "1st" => 1,
+                "second" | "2nd" => 2,
+                "third" | "3rd" => 3,
+                _ => 4,
+            };
+            if let Some(y) = num("qy") {
+                return Some(When::Fixed(Period::Quarter(y, q)));
+            }
+            let off = text("qrel").map_or(0, offset);
+            Some(When::Quarter(q, off))
+        }
+        Kind::QuarterCode => {
+            let q = num("qc").or_else(|| num("qc2"))? as u8;
+            let y = num("qcy").or_else(|| num("qcy2"))?;
+            Some(When::Fixed(Period::Quarter(y, q)))
+        }
+        Kind::MonthSpan => {
+            // "October-to-December": a run of months in one year; "September-April" crosses a
+            // year (a crop season) and names no period of its own
+            let a = month_number(text("ma")?)?;
+            let b = month_number(text("mb")?)?;
+            (a < b).then(|| When::MonthsTo(b - a + 1, b, num("msy")))
+        }
+        Kind::Month => {
+            let m = month_number(text("mname")?)?;
+            Some(match num("my") {
+                Some(y) => When::Fixed(Period::Month(y, m)),
+                None => When::BareMonth(m),
+            })
+        }
+        Kind::Relative => {
+            let off = offset(text("rw")?);
+            Some(if text("ru")?.eq_ignore_ascii_case("year") {
+                When::Year(off)
+            } else {
+                When::Month(off)
+            })
+        }
+        Kind::Year => {
+            // a decade ("1990s", "the 1950's") is not a period a value can be tied to
+            let y = num("y")?;
+            let suffix = text("ysuf").unwrap_or("");
+            if suffix == "s" || (suffix == "'s" && y % 10 == 0) {
+                return None;
+            }
+            Some(When::Fixed(Period::Year(y)))
+        }
     }
-    if caps.name("qcode").is_some() {
-        let q = num("qc").or_else(|| num("qc2"))? as u8;
-        let y = num("qcy").or_else(|| num("qcy2"))?;
-        return Some(When::Fixed(Period::Quarter(y, q)));
-    }
-    if caps.name("mspan").is_some() {
-        // "October-to-December": a run of months in one year; "September-April" crosses a
-        // year (a crop season) and names no period of its own
-        let a = month_number(caps.name("ma")?.as_str())?;
-        let b = month_number(caps.name("mb")?.as_str())?;
-        return (a < b).then(|| When::MonthsTo(b - a + 1, b, num("msy")));
-    }
-    if caps.name("month").is_some() {
-        let m = month_number(caps.name("mname")?.as_str())?;
-        return Some(match num("my") {
-            Some(y) => When::Fixed(Period::Month(y, m)),
-            None => When::BareMonth(m),
-        });
-    }
-    if caps.name("rel").is_some() {
-        let off = offset(caps.name("rw")?.as_str());
-        return Some(if caps.name("ru")?.as_str().eq_ignore_ascii_case("year") {
-            When::Year(off)
-        } else {
-            When::Month(off)
-        });
-    }
-    // a decade ("1990s", "the 1950's") is not a period a value can be tied to
-    let y = num("y")?;
-    let suffix = caps.name("ysuf").map_or("", |m| m.as_str());
-    if suffix == "s" || (suffix == "'s" && y % 10 == 0) {
-        return None;
-    }
-    Some(When::Fixed(Period::Year(y)))
 }
 
 fn offset(word: &str) -> i32 {
@@ -204,26 +386,30 @@ fn offset(word: &str) -> i32 {
     }
 }
 
-/// Story datelines ("PEKING, March 13 -") name the filing date, not a period of any value.
-fn is_dateline(text: &str, end: usize, caps: &Captures<'_>) -> bool {
-    caps.name("mday").is_some() && text[end..].trim_start().starts_with('-')
-}
-
-fn role(text: &str, start: usize, caps: &Captures<'_>) -> Role {
+/// The role a preposition before `start` gives a period (`month`: one written with a month).
+fn role(text: &str, start: usize, month: bool) -> Role {
     let from = floor_char_boundary(text, start.saturating_sub(40));
     let before = &text[from..start];
     if COMPARED.is_match(before) {
         return Role::Base;
     }
-    let Some(prep) = PREPOSITION.captures(before) else {
+    let Some(prep) = PREPOSITION.find(before) else {
         return Role::Point;
     };
-    match prep[1].to_ascii_lowercase().as_str() {
-        "by" => Role::By,
+    // the match opens with the preposition, which white space ends
+    let word = prep
+        .as_str()
+        .split(|c: char| c.is_ascii_whitespace() || c == '\x0b')
+        .next()
+        .unwrap_or("");
+    let is = |w: &str| word.eq_ignore_ascii_case(w);
+    if is("by") {
+        Role::By
+    } else if is("to") || is("with") || (is("on") && month) {
         // "on 20 October", "to March 1987": a date, still the time of the value
-        "on" | "to" | "with" if caps.name("month").is_some() => Role::Point,
-        "to" | "with" => Role::Point,
-        _ => Role::Base,
+        Role::Point
+    } else {
+        Role::Base
     }
 }
 

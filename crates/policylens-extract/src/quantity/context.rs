@@ -25,7 +25,13 @@ static QUALIFIER: LazyLock<Regex> = LazyLock::new(|| {
 /// The qualifier written just before `start`, and where it starts.
 pub fn qualifier_before(text: &str, start: usize) -> Option<(&'static str, usize)> {
     let from = floor_char_boundary(text, start.saturating_sub(40));
-    let caps = QUALIFIER.captures(&text[from..start])?;
+    let before = &text[from..start];
+    // most figures have no qualifier: a plain match test turns them away before the costlier
+    // search for groups
+    if !QUALIFIER.is_match(before) {
+        return None;
+    }
+    let caps = QUALIFIER.captures(before)?;
     let m = caps.get(1).expect("group");
     let words = m.as_str().to_ascii_lowercase();
     let words: Vec<&str> = words.split_whitespace().collect();
@@ -105,14 +111,20 @@ static DIRECTION_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 /// "fell by 3 pct" / "5% lower"; empty for a level.
 pub fn direction(text: &str, start: usize, end: usize) -> &'static str {
     let from = floor_char_boundary(text, start.saturating_sub(40));
-    if let Some(caps) = DIRECTION_BEFORE.captures(&text[from..start]) {
+    let before = &text[from..start];
+    // most figures state no direction: a plain match test turns them away before the
+    // costlier search for groups
+    if DIRECTION_BEFORE.is_match(before) {
+        let caps = DIRECTION_BEFORE.captures(before).expect("matched");
         return if caps.name("up").is_some() {
             "up"
         } else {
             "down"
         };
     }
-    if let Some(caps) = DIRECTION_AFTER.captures(&text[end..]) {
+    let after = &text[end..];
+    if DIRECTION_AFTER.is_match(after) {
+        let caps = DIRECTION_AFTER.captures(after).expect("matched");
         return if caps.get(1).is_some() { "up" } else { "down" };
     }
     ""

@@ -4,8 +4,6 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use regex::Regex;
-
 const UNITS: &str = include_str!("../../data/units.txt");
 
 /// A unit read after a number.
@@ -20,24 +18,111 @@ pub struct UnitMatch {
     pub divisor: f64,
 }
 
-struct Table {
-    canonical: BTreeMap<String, (&'static str, bool)>,
-    measure: Regex,
-    count: Regex,
+/// A unit alias, matched by hand rather than by regex (this runs after every number): its
+/// words compare ASCII case-insensitively, any run of white space separates them, and an alias
+/// ending in a letter or digit must end at a word boundary.
+struct Alias {
+    /// The alias's words, lowercased.
+    words: Vec<Vec<u8>>,
+    boundary: bool,
+    /// The canonical unit.
+    name: &'static str,
+    /// The alias as [`normalise`] writes it.
+    key: String,
 }
 
-fn alias_pattern(alias: &str) -> String {
-    let mut p = String::new();
-    for (i, word) in alias.split_whitespace().enumerate() {
-        if i > 0 {
-            p.push_str(r"\s+");
+/// Aliases by their lowercased first byte, each bucket in the order they are tried: longest
+/// first, so that "percentage points" wins over "percentage".
+struct Aliases {
+    buckets: Vec<Vec<Alias>>,
+}
+
+impl Aliases {
+    fn new(list: &[&'static str], canonical: &BTreeMap<String, &'static str>) -> Aliases {
+        let mut buckets: Vec<Vec<Alias>> = (0..128).map(|_| Vec::new()).collect();
+        for alias in list {
+            assert!(alias.is_ascii(), "unit alias {alias:?} is ASCII");
+            let key = normalise(alias);
+            let words: Vec<Vec<u8>> = key.split(' ').map(|w| w.as_bytes().to_vec()).collect();
+            buckets[usize::from(words[0][0])].push(Alias {
+                words,
+                boundary: alias.ends_with(|c: char| c.is_ascii_alphanumeric()),
+                name: canonical[&key],
+                key,
+            });
         }
-        p.push_str(&regex::escape(word));
+        Aliases { buckets }
     }
-    if alias.ends_with(|c: char| c.is_ascii_alphanumeric()) {
-        p.push_str(r"\b");
+
+    /// The first alias written at `at`, and where it ends.
+    fn at(&self, bytes: &[u8], at: usize) -> Option<(&Alias, usize)> {
+        let first = bytes.get(at)?.to_ascii_lowercase();
+        let bucket = self.buckets.get(usize::from(first))?;
+        bucket
+            .iter()
+            .find_map(|alias| alias_end(alias, bytes, at).map(|end| (alias, end)))
     }
-    p
+}
+
+fn alias_end(alias: &Alias, bytes: &[u8], mut i: usize) -> Option<usize> {
+    for (n, word) in alias.words.iter().enumerate() {
+        if n > 0 {
+            let gap = skip_space(bytes, i);
+            if gap == i {
+                return None;
+            }
+            i = gap;
+        }
+        let written = bytes.get(i..i + word.len())?;
+        if !written.eq_ignore_ascii_case(word) {
+            return None;
+        }
+        i += word.len();
+    }
+    if alias.boundary && bytes.get(i).is_some_and(|&b| is_word_byte(b)) {
+        return None;
+    }
+    Some(i)
+}
+
+/// White space as the unit grammar reads it (ASCII, vertical tab included).
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Past any white space at `i`.
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(|&b| is_space(b)) {
+        i += 1;
+    }
+    i
+}
+
+/// Past the white space between a number and its unit or magnitude: blanks, and at most one
+/// line break ("1.2 mln\ntonnes").
+fn skip_gap(bytes: &[u8], mut i: usize) -> usize {
+    while bytes
+        .get(i)
+        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r'))
+    {
+        i += 1;
+    }
+    if bytes.get(i) == Some(&b'\n') {
+        i += 1;
+        while bytes.get(i).is_some_and(|b| matches!(b, b' ' | b'\t')) {
+            i += 1;
+        }
+    }
+    i
+}
+
+struct Table {
+    measures: Aliases,
+    counts: Aliases,
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
@@ -58,7 +143,7 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             continue;
         };
         for alias in aliases.split('|').map(str::trim).filter(|a| !a.is_empty()) {
-            canonical.insert(normalise(alias), (name.trim(), in_counts));
+            canonical.insert(normalise(alias), name.trim());
             if in_counts {
                 counts.push(alias);
             } else {
@@ -69,26 +154,9 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let by_length = |list: &mut Vec<&str>| list.sort_by_key(|a| std::cmp::Reverse(a.len()));
     by_length(&mut measures);
     by_length(&mut counts);
-    let alternation = |list: &[&str]| {
-        list.iter()
-            .map(|a| alias_pattern(a))
-            .collect::<Vec<_>>()
-            .join("|")
-    };
-    let measure = Regex::new(&format!(
-        r"(?i-u)^[ \t\r]*(?:\n[ \t]*)?({})",
-        alternation(&measures)
-    ))
-    .expect("unit aliases compile");
-    let count = Regex::new(&format!(
-        r"(?-u)^[ \t\r]*(?:\n[ \t]*)?((?:[a-z][a-z-]+\s+){{0,2}}?)((?i:{}))",
-        alternation(&counts)
-    ))
-    .expect("count aliases compile");
     Table {
-        canonical,
-        measure,
-        count,
+        measures: Aliases::new(&measures, &canonical),
+        counts: Aliases::new(&counts, &canonical),
     }
 });
 
@@ -108,23 +176,65 @@ const NOT_MODIFIERS: &[&str] = &[
     "will", "would",
 ];
 
+/// A count noun after the gap at `start`, behind at most two lowercase modifier words
+/// ("442 sugar mills"): the modifiers as written, the noun, and where it ends. The fewest
+/// modifiers win.
+fn count_at(text: &str, start: usize) -> Option<(&str, &'static Alias, usize)> {
+    let table: &'static Table = &TABLE;
+    let bytes = text.as_bytes();
+    let from = skip_gap(bytes, start);
+    let mut i = from;
+    for modifiers in 0..=2 {
+        if let Some((noun, end)) = table.counts.at(bytes, i) {
+            return Some((&text[from..i], noun, end));
+        }
+        if modifiers == 2 {
+            break;
+        }
+        // a modifier: a lowercase word of two or more letters and hyphens, then white space
+        if !bytes.get(i).is_some_and(u8::is_ascii_lowercase) {
+            return None;
+        }
+        let word_start = i;
+        i += 1;
+        while bytes
+            .get(i)
+            .is_some_and(|&b| b.is_ascii_lowercase() || b == b'-')
+        {
+            i += 1;
+        }
+        let gap = skip_space(bytes, i);
+        if i == word_start + 1 || gap == i {
+            return None;
+        }
+        i = gap;
+    }
+    None
+}
+
+fn clean_modifiers(modifiers: &str) -> bool {
+    !modifiers
+        .split_whitespace()
+        .any(|w| NOT_MODIFIERS.contains(&w))
+}
+
 /// The unit written after a number (and its magnitude) ending at `start`.
 pub fn unit_at(text: &str, start: usize) -> Option<UnitMatch> {
     let table = &*TABLE;
-    let rest = &text[start..];
-    if let Some(caps) = table.measure.captures(rest) {
-        let m = caps.get(1).expect("group");
-        let key = normalise(m.as_str());
-        let (name, _) = table.canonical.get(&key)?;
-        let plain_dollar = matches!(key.as_str(), "dlrs" | "dlr" | "dollars" | "dollar");
+    if let Some((alias, end)) = table
+        .measures
+        .at(text.as_bytes(), skip_gap(text.as_bytes(), start))
+    {
+        let key = alias.key.as_str();
+        let plain_dollar = matches!(key, "dlrs" | "dlr" | "dollars" | "dollar");
         // a unit named "<CODE> cents" is a hundredth of that currency
-        let (name, divisor, plain_dollar) = match name.strip_suffix(" cents") {
+        let (name, divisor, plain_dollar) = match alias.name.strip_suffix(" cents") {
             Some(code) => (code, 100.0, key == "cents" || key == "cts"),
-            None => (*name, 1.0, plain_dollar),
+            None => (alias.name, 1.0, plain_dollar),
         };
         let mut unit = UnitMatch {
             unit: name.to_string(),
-            end: start + m.end(),
+            end,
             plain_dollar,
             count: false,
             divisor,
@@ -134,17 +244,11 @@ pub fn unit_at(text: &str, start: usize) -> Option<UnitMatch> {
         }
         return Some(unit);
     }
-    let caps = table.count.captures(rest)?;
-    let modifiers = caps.get(1).expect("group").as_str();
-    if modifiers
-        .split_whitespace()
-        .any(|w| NOT_MODIFIERS.contains(&w))
-    {
+    let (modifiers, noun, mut end) = count_at(text, start)?;
+    if !clean_modifiers(modifiers) {
         return None;
     }
-    let noun = caps.get(2).expect("group");
-    let (mut name, _) = *table.canonical.get(&normalise(noun.as_str()))?;
-    let mut end = start + noun.end();
+    let mut name = noun.name;
     // "eight foreign bank branches or representative offices": the last noun counts them all
     let tail = &text[end..];
     if let Some(join) = tail
@@ -152,20 +256,11 @@ pub fn unit_at(text: &str, start: usize) -> Option<UnitMatch> {
         .and_then(|t| t.strip_prefix("or ").or_else(|| t.strip_prefix("and ")))
     {
         let join_start = end + (tail.len() - join.len());
-        if let Some(second) = table.count.captures(join) {
-            let modifiers = second.get(1).expect("group").as_str();
-            let noun = second.get(2).expect("group");
-            let clean = !modifiers
-                .split_whitespace()
-                .any(|w| NOT_MODIFIERS.contains(&w));
-            if let Some((other, _)) = table
-                .canonical
-                .get(&normalise(noun.as_str()))
-                .filter(|_| clean)
-            {
-                name = other;
-                end = join_start + noun.end();
-            }
+        if let Some((modifiers, other, other_end)) = count_at(text, join_start)
+            && clean_modifiers(modifiers)
+        {
+            name = other.name;
+            end = other_end;
         }
     }
     Some(UnitMatch {
@@ -177,11 +272,6 @@ pub fn unit_at(text: &str, start: usize) -> Option<UnitMatch> {
     })
 }
 
-static PER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i-u)^\s+(?:a|an|per)\s+(tonne|ton|barrel|share|ounce|hectare|kilo|kg|litre|liter|day|month|year|head|capita|unit|mu|bushel|lb|lbs|pound|gallon)\b")
-        .expect("per pattern compiles")
-});
-
 fn add_per(text: &str, unit: &mut UnitMatch) {
     if let Some((per, end)) = per_at(text, unit.end) {
         unit.unit = format!("{} per {per}", unit.unit);
@@ -189,59 +279,93 @@ fn add_per(text: &str, unit: &mut UnitMatch) {
     }
 }
 
+/// The units a "per" part names, as written and as reported.
+const PER_UNITS: &[(&str, &str)] = &[
+    ("tonne", "tonne"),
+    ("ton", "tonne"),
+    ("barrel", "barrel"),
+    ("share", "share"),
+    ("ounce", "ounce"),
+    ("hectare", "hectare"),
+    ("kilo", "kg"),
+    ("kg", "kg"),
+    ("litre", "litre"),
+    ("liter", "litre"),
+    ("day", "day"),
+    ("month", "month"),
+    ("year", "year"),
+    ("head", "head"),
+    ("capita", "capita"),
+    ("unit", "unit"),
+    ("mu", "mu"),
+    ("bushel", "bushel"),
+    ("lb", "lb"),
+    ("lbs", "lb"),
+    ("pound", "lb"),
+    ("gallon", "gallon"),
+];
+
 /// A "per" part after a unit ending at `start`: " a tonne", " per barrel".
 pub fn per_at(text: &str, start: usize) -> Option<(&'static str, usize)> {
-    let caps = PER.captures(&text[start..])?;
-    let what = match caps[1].to_ascii_lowercase().as_str() {
-        "ton" | "tonne" => "tonne",
-        "barrel" => "barrel",
-        "share" => "share",
-        "ounce" => "ounce",
-        "hectare" => "hectare",
-        "kilo" | "kg" => "kg",
-        "litre" | "liter" => "litre",
-        "day" => "day",
-        "month" => "month",
-        "year" => "year",
-        "head" => "head",
-        "capita" => "capita",
-        "unit" => "unit",
-        "bushel" => "bushel",
-        "lb" | "lbs" | "pound" => "lb",
-        "gallon" => "gallon",
-        _ => "mu",
-    };
-    Some((what, start + caps.get(0).expect("match").end()))
+    let bytes = text.as_bytes();
+    let word_start = skip_space(bytes, start);
+    if word_start == start {
+        return None;
+    }
+    let word_end = word_start
+        + bytes[word_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+    let word = &text[word_start..word_end];
+    let linked = ["a", "an", "per"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w));
+    let what_start = skip_space(bytes, word_end);
+    if !linked || what_start == word_end {
+        return None;
+    }
+    let what_end = what_start
+        + bytes[what_start..]
+            .iter()
+            .take_while(|&&b| is_word_byte(b))
+            .count();
+    let what = &text[what_start..what_end];
+    let (_, what) = PER_UNITS
+        .iter()
+        .find(|(written, _)| what.eq_ignore_ascii_case(written))?;
+    Some((what, what_end))
+}
+
+/// `word` lowercased into `buf`, if it fits: a match on literals without allocating.
+fn lowercase_into<'a>(word: &[u8], buf: &'a mut [u8]) -> Option<&'a [u8]> {
+    let lower = buf.get_mut(..word.len())?;
+    for (slot, b) in lower.iter_mut().zip(word) {
+        *slot = b.to_ascii_lowercase();
+    }
+    Some(lower)
 }
 
 /// A multiplier written after a number ending at `start`: "bn", " billion", " mln", "m".
 pub fn magnitude_at(text: &str, start: usize) -> Option<(f64, usize)> {
     let bytes = text.as_bytes();
     let glued = bytes.get(start).is_some_and(u8::is_ascii_alphabetic);
-    let mut i = start;
-    while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\r') {
-        i += 1;
-    }
-    if i < bytes.len() && bytes[i] == b'\n' {
-        i += 1;
-        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
-            i += 1;
-        }
-    }
-    let word_end = text[i..]
-        .find(|c: char| !c.is_ascii_alphabetic())
-        .map_or(text.len(), |n| i + n);
-    let word = text[i..word_end].to_ascii_lowercase();
-    let factor = match word.as_str() {
-        "trillion" | "trn" | "tn" => 1e12,
-        "billion" | "bn" | "bln" => 1e9,
-        "million" | "mln" | "mn" => 1e6,
-        "thousand" => 1e3,
+    let i = skip_gap(bytes, start);
+    let word_end = i + bytes[i..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    let mut lower = [0u8; 8];
+    let factor = match lowercase_into(&bytes[i..word_end], &mut lower)? {
+        b"trillion" | b"trn" | b"tn" => 1e12,
+        b"billion" | b"bn" | b"bln" => 1e9,
+        b"million" | b"mln" | b"mn" => 1e6,
+        b"thousand" => 1e3,
         // South Asian groupings: "Rs 500 crore", "12 lakh"
-        "crore" | "crores" => 1e7,
-        "lakh" | "lakhs" => 1e5,
-        "m" if glued => 1e6,
-        "k" if glued => 1e3,
+        b"crore" | b"crores" => 1e7,
+        b"lakh" | b"lakhs" => 1e5,
+        b"m" if glued => 1e6,
+        b"k" if glued => 1e3,
         _ => return None,
     };
     Some((factor, word_end))
