@@ -13,26 +13,11 @@ fn compose_service_environment_is_read_by_the_binary() {
 /// service runs and creates its consumer: a value it rejects would end it here.
 #[tokio::test]
 async fn compose_service_boots_with_its_environment() {
-    let nats = policylens_testkit::NatsServer::start();
-    let mut service = policylens_testkit::compose::ComposeProcess::start(
+    policylens_testkit::compose::assert_boots_consuming(
         "ingest",
         env!("CARGO_BIN_EXE_policylens-ingest"),
-        &[("NATS_URL", nats.url())],
-    );
-    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
-    service
-        .wait_until("consuming", std::time::Duration::from_secs(30), || async {
-            match js
-                .get_stream(policylens_proto::subjects::INGEST_STREAM)
-                .await
-            {
-                Ok(stream) => stream
-                    .consumer_info(policylens_proto::subjects::INGEST_CONSUMER)
-                    .await
-                    .is_ok(),
-                Err(_) => false,
-            }
-        })
-        .await;
-    service.assert_running();
+        policylens_proto::subjects::INGEST_STREAM,
+        policylens_proto::subjects::INGEST_CONSUMER,
+    )
+    .await;
 }

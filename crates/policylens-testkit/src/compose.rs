@@ -189,6 +189,26 @@ impl Drop for ComposeProcess {
     }
 }
 
+/// Starts compose service `name` (running `binary`) with its compose environment against a fresh
+/// nats-server, and waits until it consumes `stream` through its durable `consumer`.
+pub async fn assert_boots_consuming(name: &str, binary: &str, stream: &str, consumer: &str) {
+    let nats = crate::NatsServer::start();
+    let mut service = ComposeProcess::start(name, binary, &[("NATS_URL", nats.url())]);
+    let client = async_nats::connect(nats.url())
+        .await
+        .expect("connect to the test nats-server");
+    let js = async_nats::jetstream::new(client);
+    service
+        .wait_until("consuming", Duration::from_secs(30), || async {
+            match js.get_stream(stream).await {
+                Ok(s) => s.consumer_info(consumer).await.is_ok(),
+                Err(_) => false,
+            }
+        })
+        .await;
+    service.assert_running();
+}
+
 /// Asserts that the compose service `name` runs `binary` and sets only variables it reads.
 pub fn assert_service_env_is_read(name: &str, binary: &str) {
     let service = service(name);
