@@ -74,17 +74,12 @@ impl<'a> Ctx<'a> {
         };
         // one pass, one stop-word lookup per capitalised token, for the place and name flags
         let n = ctx.tokens.len();
-        let (mut place_token, mut name_word) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        for (i, t) in ctx.tokens.iter().enumerate() {
-            if !t.cap {
-                place_token.push(false);
-                name_word.push(false);
-                continue;
-            }
+        let (mut place_token, mut name_word) = (vec![false; n], vec![false; n]);
+        for (i, t) in ctx.tokens.iter().enumerate().filter(|(_, t)| t.cap) {
             let w = t.text(doc.text);
             let stop = tax.is_name_stopword(w);
-            place_token.push(!stop && is_place_name(tax, w));
-            name_word.push(chunk::compute_name_word(&ctx, i, stop));
+            place_token[i] = !stop && is_place_name(tax, w);
+            name_word[i] = chunk::compute_name_word(&ctx, i, stop);
         }
         ctx.place_token = place_token;
         ctx.name_word = name_word;
@@ -171,12 +166,17 @@ impl<'a> Ctx<'a> {
 
 /// The text with `\n`, `\r` and `\t` as spaces, byte for byte (so offsets carry over).
 fn flatten(text: &str) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for b in &mut bytes {
-        if matches!(*b, b'\n' | b'\r' | b'\t') {
-            *b = b' ';
-        }
-    }
+    // branch-free, so that it vectorises
+    let bytes: Vec<u8> = text
+        .bytes()
+        .map(|b| {
+            if matches!(b, b'\n' | b'\r' | b'\t') {
+                b' '
+            } else {
+                b
+            }
+        })
+        .collect();
     // ASCII bytes replaced by an ASCII byte: still valid UTF-8
     String::from_utf8(bytes).unwrap_or_else(|_| text.replace(['\n', '\r', '\t'], " "))
 }
@@ -190,29 +190,37 @@ fn is_place_name(tax: &Taxonomy, name: &str) -> bool {
 /// without final punctuation ("China Accelerates Innovation Drive in 2024").
 fn headlines(doc: &Doc<'_>, tokens: &[Token]) -> Vec<bool> {
     let n = doc.sentences().len().max(1);
-    let mut words = vec![0u32; n];
-    let mut caps = vec![0u32; n];
-    let mut shout = vec![0u32; n];
+    let mut headline = vec![false; n];
+    // tokens come in sentence order: count one sentence at a time, judge it when the next starts
+    let (mut s, mut words, mut caps, mut shout) = (0, 0u32, 0u32, 0u32);
     for t in tokens.iter().filter(|t| t.is_word()) {
-        let s = (t.sentence as usize).min(n - 1);
-        if t.text(doc.text).starts_with(|c: char| c.is_ascii_digit()) {
+        let ts = (t.sentence as usize).min(n - 1);
+        if ts != s {
+            headline[s] = is_headline(doc, s, words, caps, shout);
+            (s, words, caps, shout) = (ts, 0, 0, 0);
+        }
+        if doc.text.as_bytes()[t.start].is_ascii_digit() {
             continue;
         }
-        words[s] += 1;
-        caps[s] += u32::from(t.cap);
-        shout[s] += u32::from(t.all_caps);
+        words += 1;
+        caps += u32::from(t.cap);
+        shout += u32::from(t.all_caps);
     }
-    (0..n)
-        .map(|s| {
-            let (w, c, a) = (words[s], caps[s], shout[s]);
-            let unpunctuated = doc.sentences().get(s).is_some_and(|r| {
-                !doc.text[r.clone()].ends_with(['.', '!', '?', '"', '\u{201d}', ':'])
-            });
-            (w >= 2 && a * 10 >= w * 6)
-                || (w == 1 && a == 1)
-                || (w >= 4 && unpunctuated && c * 10 >= w * 7)
-        })
-        .collect()
+    headline[s] = is_headline(doc, s, words, caps, shout);
+    headline
+}
+
+/// Whether sentence `s` with `w` words (not figures), `c` capitalised and `a` all caps is a
+/// headline.
+fn is_headline(doc: &Doc<'_>, s: usize, w: u32, c: u32, a: u32) -> bool {
+    let unpunctuated = || {
+        doc.sentences()
+            .get(s)
+            .is_some_and(|r| !doc.text[r.clone()].ends_with(['.', '!', '?', '"', '\u{201d}', ':']))
+    };
+    (w >= 2 && a * 10 >= w * 6)
+        || (w == 1 && a == 1)
+        || (w >= 4 && c * 10 >= w * 7 && unpunctuated())
 }
 
 /// A chunk and what it was recognised as.
