@@ -15,9 +15,10 @@ mod token;
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::fact::{Fact, FactKind};
 use crate::taxonomy::{Fnv, Taxonomy};
@@ -91,10 +92,17 @@ impl<'a> Ctx<'a> {
         self.tokens.get(i).map_or("", |t| t.text(self.text))
     }
 
-    /// Whether token `i` is one of `words` (ASCII case-insensitive).
+    /// Whether token `i` is one of `words` (ASCII case-insensitive). Inlined: with the list
+    /// known at the call site, the comparisons compile to a few length and byte tests.
+    #[inline]
     pub fn word_in(&self, i: usize, words: &[&str]) -> bool {
         let w = self.word(i);
         words.iter().any(|x| x.eq_ignore_ascii_case(w))
+    }
+
+    /// Whether token `i` is one of `words` (ASCII case-insensitive).
+    pub fn word_in_set(&self, i: usize, words: &Words) -> bool {
+        words.contains(self.word(i))
     }
 
     /// Whether tokens `a` and `b` are in the same sentence.
@@ -161,6 +169,51 @@ impl<'a> Ctx<'a> {
                     "area",
                 ],
             )
+    }
+}
+
+/// A fixed list of words for ASCII case-insensitive lookups, hashed on first use: for the long
+/// lists, which [`Ctx::word_in`] would compare entry by entry.
+pub(crate) struct Words {
+    list: &'static [&'static str],
+    set: OnceLock<HashSet<Box<[u8]>, BuildHasherDefault<Fnv>>>,
+}
+
+impl Words {
+    /// Words of at most [`Words::LONGEST`] bytes.
+    pub const fn new(list: &'static [&'static str]) -> Self {
+        Self {
+            list,
+            set: OnceLock::new(),
+        }
+    }
+
+    const LONGEST: usize = 24;
+
+    pub fn contains(&self, word: &str) -> bool {
+        // folded to lower case on the stack; a longer word is in no list
+        let mut buf = [0u8; Self::LONGEST];
+        let Some(folded) = buf.get_mut(..word.len()) else {
+            return false;
+        };
+        folded.copy_from_slice(word.as_bytes());
+        folded.make_ascii_lowercase();
+        self.set().contains(&*folded)
+    }
+
+    fn set(&self) -> &HashSet<Box<[u8]>, BuildHasherDefault<Fnv>> {
+        self.set.get_or_init(|| {
+            self.list
+                .iter()
+                .map(|w| {
+                    assert!(
+                        w.len() <= Self::LONGEST,
+                        "{w:?} is too long for a word list"
+                    );
+                    w.to_ascii_lowercase().into_bytes().into_boxed_slice()
+                })
+                .collect()
+        })
     }
 }
 
