@@ -120,9 +120,11 @@ impl<'a> Ctx<'a> {
     /// The name a chunk spells, with line breaks folded.
     pub fn chunk_text(&self, c: Chunk) -> Cow<'a, str> {
         let raw = &self.text[self.span(c.first, c.last)];
-        let bytes = raw.as_bytes();
-        let fold = bytes.iter().any(|b| matches!(b, b'\n' | b'\r' | b'\t'))
-            || bytes.windows(2).any(|w| w == b"  ");
+        // tokens hold no ASCII white space: only the gaps between them can need folding
+        let fold = self.tokens[c.first..=c.last].windows(2).any(|pair| {
+            let gap = &self.text.as_bytes()[pair[0].end..pair[1].start];
+            !matches!(gap, b"" | b" ") && needs_fold(gap)
+        });
         if fold {
             Cow::Owned(fold_whitespace(raw))
         } else {
@@ -215,6 +217,11 @@ impl Words {
                 .collect()
         })
     }
+}
+
+/// Whether text has white space that [`fold_whitespace`] changes: line breaks, tabs, two spaces.
+fn needs_fold(bytes: &[u8]) -> bool {
+    bytes.iter().any(|b| matches!(b, b'\n' | b'\r' | b'\t')) || bytes.windows(2).any(|w| w == b"  ")
 }
 
 /// The text with `\n`, `\r` and `\t` as spaces, byte for byte (so offsets carry over).
