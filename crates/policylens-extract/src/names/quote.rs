@@ -49,9 +49,11 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
         if speakers.is_empty() {
             // only "he said" can still quote the last person named
             let pronoun = last_person.is_some()
-                && (first..last).any(|i| {
-                    let t = &ctx.tokens[i];
-                    matches!(t.end - t.start, 2 | 3) && ctx.word_in(i, PRONOUNS)
+                && ctx.tokens[first..last].iter().any(|t| {
+                    matches!(t.end - t.start, 2 | 3)
+                        && PRONOUNS
+                            .iter()
+                            .any(|p| p.eq_ignore_ascii_case(t.text(ctx.text)))
                 });
             if !pronoun {
                 continue;
@@ -73,7 +75,8 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
                 quoted_span(ctx, range).or_else(|| reported_clause(ctx, v, last, range));
             if let Some(span) = statement {
                 let quote = fold_whitespace(&ctx.text[span.clone()]);
-                if quote.split_whitespace().count() >= 3 {
+                // three words or more
+                if quote.split_whitespace().nth(2).is_some() {
                     facts.push(fact(ctx, span, FactKind::Quote { speaker, quote }));
                 }
             }
