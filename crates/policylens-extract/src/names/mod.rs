@@ -357,6 +357,15 @@ fn publisher_is_reuters(text: &str) -> bool {
 
 /// "PEKING, March 25 - ...", "SAN MATEO, Calif., March 11 - ...".
 fn is_dateline(line: &str) -> bool {
+    // cheap test first: the line opens with the capitalised city and a comma
+    let opening = line.trim_start().as_bytes();
+    let city_end = opening
+        .iter()
+        .position(|&b| !matches!(b, b'A'..=b'Z' | b' ' | b'.' | b'-'))
+        .unwrap_or(opening.len());
+    if city_end < 3 || opening.get(city_end) != Some(&b',') {
+        return false;
+    }
     let Some(dash) = line.find(" - ") else {
         return false;
     };
