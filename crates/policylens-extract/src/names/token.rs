@@ -88,16 +88,18 @@ pub fn tokenize(doc: &Doc<'_>) -> Vec<Token> {
         token.kind = Kind::Word;
         token.sentence_start = !sentence_has_word;
         sentence_has_word = true;
-        let run = ascii_word_run(bytes, i);
-        if run > i && bytes.get(run).is_none_or(|&b| !joins_maybe(b)) {
+        if b < 0x80 {
             // most words: ASCII letters and digits up to a space or a punctuation mark that
-            // joins nothing (no hyphen, no possessive)
-            token.end = run;
-            token.cap = b.is_ascii_uppercase();
-            token.all_caps = token.cap && is_all_caps(&text[i..run]);
-            tokens.push(token);
-            i = run;
-            continue;
+            // joins nothing (no hyphen, no possessive); byte `i` is one
+            let run = ascii_word_run(bytes, i + 1);
+            if bytes.get(run).is_none_or(|&b| !joins_maybe(b)) {
+                token.end = run;
+                token.cap = b.is_ascii_uppercase();
+                token.all_caps = token.cap && is_ascii_all_caps(&bytes[i..run]);
+                tokens.push(token);
+                i = run;
+                continue;
+            }
         }
         let (end, hyphen) = word_end(text, i);
         let (word_end, possessive) = split_possessive(text, i, end);
@@ -273,12 +275,16 @@ pub fn is_capitalised(word: &str) -> bool {
     }
 }
 
+/// [`is_all_caps`] of an ASCII word.
+fn is_ascii_all_caps(word: &[u8]) -> bool {
+    !word.iter().any(u8::is_ascii_lowercase)
+        && word.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2
+}
+
 /// Two or more letters, all upper case.
 pub fn is_all_caps(word: &str) -> bool {
     if word.is_ascii() {
-        let bytes = word.as_bytes();
-        return !bytes.iter().any(u8::is_ascii_lowercase)
-            && bytes.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2;
+        return is_ascii_all_caps(word.as_bytes());
     }
     let mut letters = 0;
     for c in word.chars() {
