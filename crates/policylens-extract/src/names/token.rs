@@ -97,7 +97,8 @@ pub fn tokenize(doc: &Doc<'_>) -> Vec<Token> {
                 token.cap = b.is_ascii_uppercase();
                 token.all_caps = token.cap && is_ascii_all_caps(&bytes[i..run]);
                 tokens.push(token);
-                i = run;
+                // and step over the space that most often follows
+                i = run + usize::from(bytes.get(run) == Some(&b' '));
                 continue;
             }
         }
