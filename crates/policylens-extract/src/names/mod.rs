@@ -341,7 +341,12 @@ fn resolve_mentions(ctx: &Ctx<'_>, cands: &mut [Cand], registry: &mut Registry) 
         {
             cand.tag = Tag::Org(o);
         }
-        seen.insert(name.into_owned(), found);
+        match seen.get_mut(name.as_ref()) {
+            Some(slot) => *slot = found,
+            None => {
+                seen.insert(name.into_owned(), found);
+            }
+        }
     }
 }
 
