@@ -19,9 +19,16 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
     let mut speakers: Vec<Speaker<'_>> = Vec::new();
     // the last person among `cands[..c]`, tracked as `c` advances
     let mut newest_person: Option<usize> = None;
+    // sentences come in order: each one's tokens start at or after the previous one's end
+    let mut from = 0;
     for (s, range) in ctx.doc.sentences().iter().enumerate() {
-        let first = ctx.tokens.partition_point(|t| t.start < range.start);
-        let last = ctx.tokens.partition_point(|t| t.start < range.end);
+        let first = from
+            + ctx.tokens[from..]
+                .iter()
+                .take_while(|t| t.start < range.start)
+                .count();
+        let last = first + ctx.tokens[first..].partition_point(|t| t.start < range.end);
+        from = last;
         // speakers named in this sentence
         speakers.clear();
         while c < cands.len() && cands[c].chunk.first < last {
