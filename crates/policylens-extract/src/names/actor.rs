@@ -88,7 +88,7 @@ pub(crate) fn split_titled(ctx: &Ctx<'_>, cands: &mut Vec<Cand>, reg: &mut Regis
                 last: role_first - 1,
             };
             let body = is_keyword_name(ctx, pre.first, pre.last)
-                && !ctx.word_in(pre.last, super::organization::FIELD_WORDS);
+                && !ctx.word_in_set(pre.last, &super::organization::FIELD_WORDS);
             out.push(Cand {
                 chunk: pre,
                 tag: if body { Tag::Unknown } else { Tag::Other },

@@ -146,8 +146,17 @@ fn quoted_slogans(ctx: &Ctx<'_>, found: &mut Vec<(std::ops::Range<usize>, String
     let bytes = ctx.text.as_bytes();
     let mut i = 0;
     while i < ctx.tokens.len() {
-        // an opening mark starts with `"` or 0xE2 (the lead byte of U+201C)
-        if !matches!(bytes[ctx.tokens[i].start], b'"' | 0xe2) || !is_open(ctx.word(i)) {
+        // an opening mark starts with `"` or 0xE2 (the lead byte of U+201C): skip to the first
+        // token at or after the next such byte
+        let from = ctx.tokens[i].start;
+        let Some(mark) = memchr::memchr2(b'"', 0xe2, &bytes[from..]).map(|p| from + p) else {
+            break;
+        };
+        i += ctx.tokens[i..].partition_point(|t| t.start < mark);
+        if i == ctx.tokens.len() || ctx.tokens[i].start != mark {
+            continue;
+        }
+        if !is_open(ctx.word(i)) {
             i += 1;
             continue;
         }

@@ -15,9 +15,10 @@ mod token;
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::fact::{Fact, FactKind};
 use crate::taxonomy::{Fnv, Taxonomy};
@@ -74,17 +75,12 @@ impl<'a> Ctx<'a> {
         };
         // one pass, one stop-word lookup per capitalised token, for the place and name flags
         let n = ctx.tokens.len();
-        let (mut place_token, mut name_word) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        for (i, t) in ctx.tokens.iter().enumerate() {
-            if !t.cap {
-                place_token.push(false);
-                name_word.push(false);
-                continue;
-            }
+        let (mut place_token, mut name_word) = (vec![false; n], vec![false; n]);
+        for (i, t) in ctx.tokens.iter().enumerate().filter(|(_, t)| t.cap) {
             let w = t.text(doc.text);
             let stop = tax.is_name_stopword(w);
-            place_token.push(!stop && is_place_name(tax, w));
-            name_word.push(chunk::compute_name_word(&ctx, i, stop));
+            place_token[i] = !stop && is_place_name(tax, w);
+            name_word[i] = chunk::compute_name_word(&ctx, i, stop);
         }
         ctx.place_token = place_token;
         ctx.name_word = name_word;
@@ -96,10 +92,17 @@ impl<'a> Ctx<'a> {
         self.tokens.get(i).map_or("", |t| t.text(self.text))
     }
 
-    /// Whether token `i` is one of `words` (ASCII case-insensitive).
+    /// Whether token `i` is one of `words` (ASCII case-insensitive). Inlined: with the list
+    /// known at the call site, the comparisons compile to a few length and byte tests.
+    #[inline]
     pub fn word_in(&self, i: usize, words: &[&str]) -> bool {
         let w = self.word(i);
         words.iter().any(|x| x.eq_ignore_ascii_case(w))
+    }
+
+    /// Whether token `i` is one of `words` (ASCII case-insensitive).
+    pub fn word_in_set(&self, i: usize, words: &Words) -> bool {
+        words.contains(self.word(i))
     }
 
     /// Whether tokens `a` and `b` are in the same sentence.
@@ -117,9 +120,11 @@ impl<'a> Ctx<'a> {
     /// The name a chunk spells, with line breaks folded.
     pub fn chunk_text(&self, c: Chunk) -> Cow<'a, str> {
         let raw = &self.text[self.span(c.first, c.last)];
-        let bytes = raw.as_bytes();
-        let fold = bytes.iter().any(|b| matches!(b, b'\n' | b'\r' | b'\t'))
-            || bytes.windows(2).any(|w| w == b"  ");
+        // tokens hold no ASCII white space: only the gaps between them can need folding
+        let fold = self.tokens[c.first..=c.last].windows(2).any(|pair| {
+            let gap = &self.text.as_bytes()[pair[0].end..pair[1].start];
+            !matches!(gap, b"" | b" ") && needs_fold(gap)
+        });
         if fold {
             Cow::Owned(fold_whitespace(raw))
         } else {
@@ -169,14 +174,69 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The text with `\n`, `\r` and `\t` as spaces, byte for byte (so offsets carry over).
-fn flatten(text: &str) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for b in &mut bytes {
-        if matches!(*b, b'\n' | b'\r' | b'\t') {
-            *b = b' ';
+/// A fixed list of words for ASCII case-insensitive lookups, hashed on first use: for the long
+/// lists, which [`Ctx::word_in`] would compare entry by entry.
+pub(crate) struct Words {
+    list: &'static [&'static str],
+    set: OnceLock<HashSet<Box<[u8]>, BuildHasherDefault<Fnv>>>,
+}
+
+impl Words {
+    /// Words of at most [`Words::LONGEST`] bytes.
+    pub const fn new(list: &'static [&'static str]) -> Self {
+        Self {
+            list,
+            set: OnceLock::new(),
         }
     }
+
+    const LONGEST: usize = 24;
+
+    pub fn contains(&self, word: &str) -> bool {
+        // folded to lower case on the stack; a longer word is in no list
+        let mut buf = [0u8; Self::LONGEST];
+        let Some(folded) = buf.get_mut(..word.len()) else {
+            return false;
+        };
+        folded.copy_from_slice(word.as_bytes());
+        folded.make_ascii_lowercase();
+        self.set().contains(&*folded)
+    }
+
+    fn set(&self) -> &HashSet<Box<[u8]>, BuildHasherDefault<Fnv>> {
+        self.set.get_or_init(|| {
+            self.list
+                .iter()
+                .map(|w| {
+                    assert!(
+                        w.len() <= Self::LONGEST,
+                        "{w:?} is too long for a word list"
+                    );
+                    w.to_ascii_lowercase().into_bytes().into_boxed_slice()
+                })
+                .collect()
+        })
+    }
+}
+
+/// Whether text has white space that [`fold_whitespace`] changes: line breaks, tabs, two spaces.
+fn needs_fold(bytes: &[u8]) -> bool {
+    bytes.iter().any(|b| matches!(b, b'\n' | b'\r' | b'\t')) || bytes.windows(2).any(|w| w == b"  ")
+}
+
+/// The text with `\n`, `\r` and `\t` as spaces, byte for byte (so offsets carry over).
+fn flatten(text: &str) -> String {
+    // branch-free, so that it vectorises
+    let bytes: Vec<u8> = text
+        .bytes()
+        .map(|b| {
+            if matches!(b, b'\n' | b'\r' | b'\t') {
+                b' '
+            } else {
+                b
+            }
+        })
+        .collect();
     // ASCII bytes replaced by an ASCII byte: still valid UTF-8
     String::from_utf8(bytes).unwrap_or_else(|_| text.replace(['\n', '\r', '\t'], " "))
 }
@@ -190,29 +250,37 @@ fn is_place_name(tax: &Taxonomy, name: &str) -> bool {
 /// without final punctuation ("China Accelerates Innovation Drive in 2024").
 fn headlines(doc: &Doc<'_>, tokens: &[Token]) -> Vec<bool> {
     let n = doc.sentences().len().max(1);
-    let mut words = vec![0u32; n];
-    let mut caps = vec![0u32; n];
-    let mut shout = vec![0u32; n];
+    let mut headline = vec![false; n];
+    // tokens come in sentence order: count one sentence at a time, judge it when the next starts
+    let (mut s, mut words, mut caps, mut shout) = (0, 0u32, 0u32, 0u32);
     for t in tokens.iter().filter(|t| t.is_word()) {
-        let s = (t.sentence as usize).min(n - 1);
-        if t.text(doc.text).starts_with(|c: char| c.is_ascii_digit()) {
+        let ts = (t.sentence as usize).min(n - 1);
+        if ts != s {
+            headline[s] = is_headline(doc, s, words, caps, shout);
+            (s, words, caps, shout) = (ts, 0, 0, 0);
+        }
+        if doc.text.as_bytes()[t.start].is_ascii_digit() {
             continue;
         }
-        words[s] += 1;
-        caps[s] += u32::from(t.cap);
-        shout[s] += u32::from(t.all_caps);
+        words += 1;
+        caps += u32::from(t.cap);
+        shout += u32::from(t.all_caps);
     }
-    (0..n)
-        .map(|s| {
-            let (w, c, a) = (words[s], caps[s], shout[s]);
-            let unpunctuated = doc.sentences().get(s).is_some_and(|r| {
-                !doc.text[r.clone()].ends_with(['.', '!', '?', '"', '\u{201d}', ':'])
-            });
-            (w >= 2 && a * 10 >= w * 6)
-                || (w == 1 && a == 1)
-                || (w >= 4 && unpunctuated && c * 10 >= w * 7)
-        })
-        .collect()
+    headline[s] = is_headline(doc, s, words, caps, shout);
+    headline
+}
+
+/// Whether sentence `s` with `w` words (not figures), `c` capitalised and `a` all caps is a
+/// headline.
+fn is_headline(doc: &Doc<'_>, s: usize, w: u32, c: u32, a: u32) -> bool {
+    let unpunctuated = || {
+        doc.sentences()
+            .get(s)
+            .is_some_and(|r| !doc.text[r.clone()].ends_with(['.', '!', '?', '"', '\u{201d}', ':']))
+    };
+    (w >= 2 && a * 10 >= w * 6)
+        || (w == 1 && a == 1)
+        || (w >= 4 && c * 10 >= w * 7 && unpunctuated())
 }
 
 /// A chunk and what it was recognised as.
@@ -273,7 +341,12 @@ fn resolve_mentions(ctx: &Ctx<'_>, cands: &mut [Cand], registry: &mut Registry) 
         {
             cand.tag = Tag::Org(o);
         }
-        seen.insert(name.into_owned(), found);
+        match seen.get_mut(name.as_ref()) {
+            Some(slot) => *slot = found,
+            None => {
+                seen.insert(name.into_owned(), found);
+            }
+        }
     }
 }
 
@@ -289,6 +362,15 @@ fn publisher_is_reuters(text: &str) -> bool {
 
 /// "PEKING, March 25 - ...", "SAN MATEO, Calif., March 11 - ...".
 fn is_dateline(line: &str) -> bool {
+    // cheap test first: the line opens with the capitalised city and a comma
+    let opening = line.trim_start().as_bytes();
+    let city_end = opening
+        .iter()
+        .position(|&b| !matches!(b, b'A'..=b'Z' | b' ' | b'.' | b'-'))
+        .unwrap_or(opening.len());
+    if city_end < 3 || opening.get(city_end) != Some(&b',') {
+        return false;
+    }
     let Some(dash) = line.find(" - ") else {
         return false;
     };

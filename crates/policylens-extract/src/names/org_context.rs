@@ -5,11 +5,11 @@
 use super::chunk::Chunk;
 use super::coreference::Registry;
 use super::token::Kind;
-use super::{Cand, Ctx, Tag};
+use super::{Cand, Ctx, Tag, Words};
 
 /// Nouns that introduce or describe a company or body: "supplier China Aviation Oil",
 /// "Changyu, the largest wine maker".
-const BODY_NOUNS: &[&str] = &[
+static BODY_NOUNS: Words = Words::new(&[
     "firm",
     "firms",
     "company",
@@ -70,7 +70,7 @@ const BODY_NOUNS: &[&str] = &[
     "exchange",
     "business",
     "venture",
-];
+]);
 
 /// Nouns after a name that make it a news organisation: "the Economic Information newspaper".
 const PRESS_NOUNS: &[&str] = &[
@@ -83,7 +83,7 @@ const PRESS_NOUNS: &[&str] = &[
 ];
 
 /// Nouns that, owned by a name, make it a company: "Fiat's chairman", "GM's shareholders".
-const CORPORATE_NOUNS: &[&str] = &[
+static CORPORATE_NOUNS: Words = Words::new(&[
     "shares",
     "shareholders",
     "board",
@@ -123,7 +123,7 @@ const CORPORATE_NOUNS: &[&str] = &[
     "units",
     "chairwoman",
     "founder",
-];
+]);
 
 /// Last words of place names that a possessive construction must not turn into organisations.
 const GEO_HEADS: &[&str] = &[
@@ -174,7 +174,7 @@ pub(crate) fn introduced_as_body(ctx: &Ctx<'_>, c: Chunk) -> bool {
     ctx.same_sentence(i, c.first)
         && ctx.tokens[i].is_word()
         && !ctx.tokens[i].cap
-        && ctx.word_in(i, BODY_NOUNS)
+        && ctx.word_in_set(i, &BODY_NOUNS)
 }
 
 /// "Changyu, the largest wine maker in China", "Beck-Crespel is a specialist steel firm", "the
@@ -210,7 +210,7 @@ pub(crate) fn described_as_body(ctx: &Ctx<'_>, c: Chunk) -> bool {
         if !t.is_word() || !ctx.same_sentence(i, c.last) {
             return false;
         }
-        if !t.cap && ctx.word_in(i, BODY_NOUNS) {
+        if !t.cap && ctx.word_in_set(i, &BODY_NOUNS) {
             // "in Guangdong, the agency said" reports; it does not describe
             let next = ctx.tokens.get(i + 1);
             return next.is_none_or(|n| n.kind != Kind::Possessive)
@@ -290,7 +290,7 @@ pub(crate) fn classify_late(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registr
             .tokens
             .get(after)
             .is_some_and(|t| t.kind == Kind::Possessive)
-            && ctx.word_in(after + 1, CORPORATE_NOUNS);
+            && ctx.word_in_set(after + 1, &CORPORATE_NOUNS);
         if statement || results || stake || traded || owned || ctx.word(after) == "announced" {
             cand.tag = Tag::Org(reg.add_org(&name, ctx.span(c.first, c.last), None));
         }

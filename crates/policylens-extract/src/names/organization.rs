@@ -11,10 +11,10 @@ use super::org_context::{
     coordinated_with_org, described_as_body, introduced_as_body, owned_by_place,
 };
 use super::token::Kind;
-use super::{Cand, Ctx, Tag};
+use super::{Cand, Ctx, Tag, Words};
 
 /// Words a sentence-initial one-word gazetteer name may be followed by ("Democrats claim").
-const SUBJECT_VERBS: &[&str] = &[
+static SUBJECT_VERBS: Words = Words::new(&[
     "figures",
     "data",
     "statistics",
@@ -42,10 +42,10 @@ const SUBJECT_VERBS: &[&str] = &[
     "insisted",
     "posted",
     "reports",
-];
+]);
 
 /// Words that continue a name after "and" ("China International Trust and Investment Corp").
-pub(crate) const FIELD_WORDS: &[&str] = &[
+pub(crate) static FIELD_WORDS: Words = Words::new(&[
     "Investment",
     "Development",
     "Trade",
@@ -73,7 +73,7 @@ pub(crate) const FIELD_WORDS: &[&str] = &[
     "Shipping",
     "Engineering",
     "Manufacturing",
-];
+]);
 
 /// Last words of names that are laws, treaties or plans rather than bodies.
 const NOT_BODY_HEADS: &[&str] = &[
@@ -243,7 +243,7 @@ fn gazetteer_hit_ok(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool 
                 t.start != ctx.tokens[first].start && !t.sentence_start && t.text(ctx.text) == word
             })
         };
-        return !plain || ctx.word_in(last + 1, SUBJECT_VERBS) || elsewhere();
+        return !plain || ctx.word_in_set(last + 1, &SUBJECT_VERBS) || elsewhere();
     }
     true
 }
@@ -309,7 +309,7 @@ pub(crate) fn split_coordinated(ctx: &Ctx<'_>, cands: &mut Vec<Cand>) {
                     match ctx.word(k) {
                         "and" => {
                             let left_name = is_keyword_name(ctx, left.0, left.1)
-                                && !ctx.word_in(right.0, FIELD_WORDS);
+                                && !ctx.word_in_set(right.0, &FIELD_WORDS);
                             let keyword_end = ctx.tax.is_org_keyword(ctx.word(left.1));
                             (left_name && keyword_end)
                                 || (left_name

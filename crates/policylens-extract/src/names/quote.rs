@@ -19,9 +19,16 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
     let mut speakers: Vec<Speaker<'_>> = Vec::new();
     // the last person among `cands[..c]`, tracked as `c` advances
     let mut newest_person: Option<usize> = None;
+    // sentences come in order: each one's tokens start at or after the previous one's end
+    let mut from = 0;
     for (s, range) in ctx.doc.sentences().iter().enumerate() {
-        let first = ctx.tokens.partition_point(|t| t.start < range.start);
-        let last = ctx.tokens.partition_point(|t| t.start < range.end);
+        let first = from
+            + ctx.tokens[from..]
+                .iter()
+                .take_while(|t| t.start < range.start)
+                .count();
+        let last = first + ctx.tokens[first..].partition_point(|t| t.start < range.end);
+        from = last;
         // speakers named in this sentence
         speakers.clear();
         while c < cands.len() && cands[c].chunk.first < last {
@@ -49,9 +56,11 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
         if speakers.is_empty() {
             // only "he said" can still quote the last person named
             let pronoun = last_person.is_some()
-                && (first..last).any(|i| {
-                    let t = &ctx.tokens[i];
-                    matches!(t.end - t.start, 2 | 3) && ctx.word_in(i, PRONOUNS)
+                && ctx.tokens[first..last].iter().any(|t| {
+                    matches!(t.end - t.start, 2 | 3)
+                        && PRONOUNS
+                            .iter()
+                            .any(|p| p.eq_ignore_ascii_case(t.text(ctx.text)))
                 });
             if !pronoun {
                 continue;
@@ -73,7 +82,8 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
                 quoted_span(ctx, range).or_else(|| reported_clause(ctx, v, last, range));
             if let Some(span) = statement {
                 let quote = fold_whitespace(&ctx.text[span.clone()]);
-                if quote.split_whitespace().count() >= 3 {
+                // three words or more
+                if quote.split_whitespace().nth(2).is_some() {
                     facts.push(fact(ctx, span, FactKind::Quote { speaker, quote }));
                 }
             }

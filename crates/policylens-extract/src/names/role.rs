@@ -4,10 +4,10 @@
 
 use super::chunk::Chunk;
 use super::organization::is_keyword_name;
-use super::{Cand, Ctx, Tag};
+use super::{Cand, Ctx, Tag, Words};
 
 /// Words that never modify a role title ("said economist X", "the company's chairman").
-const NOT_MODIFIERS: &[&str] = &[
+static NOT_MODIFIERS: Words = Words::new(&[
     "the",
     "a",
     "an",
@@ -56,11 +56,11 @@ const NOT_MODIFIERS: &[&str] = &[
     "been",
     "will",
     "would",
-];
+]);
 
 /// Capitalised words that may open a title before its head ("Vice Minister", "Assistant general
 /// manager").
-const ROLE_MODIFIERS: &[&str] = &[
+static ROLE_MODIFIERS: Words = Words::new(&[
     "vice",
     "deputy",
     "assistant",
@@ -79,7 +79,7 @@ const ROLE_MODIFIERS: &[&str] = &[
     "finance",
     "trade",
     "prime",
-];
+]);
 
 /// Whether token `i` is a role word ("minister", "Premier", "ex-president").
 pub(crate) fn is_role_word(ctx: &Ctx<'_>, i: usize) -> bool {
@@ -134,7 +134,7 @@ pub(crate) fn role_before(ctx: &Ctx<'_>, i: usize) -> Option<(String, usize)> {
     while first > 0 && i - first < 3 {
         let j = first - 1;
         let t = &ctx.tokens[j];
-        if !t.is_word() || !ctx.same_sentence(j, i) || ctx.word_in(j, NOT_MODIFIERS) {
+        if !t.is_word() || !ctx.same_sentence(j, i) || ctx.word_in_set(j, &NOT_MODIFIERS) {
             break;
         }
         let w = ctx.word(j);
@@ -210,12 +210,12 @@ pub(crate) fn role_after(
     let start = i;
     let mut last_role = None;
     while i < ctx.tokens.len() && i - start < 5 && ctx.tokens[i].is_word() {
-        if ctx.word_in(i, &["in", "who", "said", "says"]) || ctx.word_in(i, NOT_MODIFIERS) {
+        if ctx.word_in(i, &["in", "who", "said", "says"]) || ctx.word_in_set(i, &NOT_MODIFIERS) {
             break;
         }
         if is_role_word(ctx, i) {
             last_role = Some(i);
-        } else if ctx.tokens[i].cap && !ctx.word_in(i, ROLE_MODIFIERS) && !ctx.is_place_at(i) {
+        } else if ctx.tokens[i].cap && !ctx.word_in_set(i, &ROLE_MODIFIERS) && !ctx.is_place_at(i) {
             break;
         }
         i += 1;

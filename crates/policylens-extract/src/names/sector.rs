@@ -6,10 +6,10 @@
 use crate::fact::{Fact, FactKind};
 use crate::taxonomy::Hit;
 
-use super::{Ctx, fact};
+use super::{Ctx, Words, fact};
 
 /// Words after a one-word sector name that make it the subject: "sugar imports", "oil prices".
-const SECTOR_CONTEXT_AFTER: &[&str] = &[
+static SECTOR_CONTEXT_AFTER: Words = Words::new(&[
     "industry",
     "industries",
     "sector",
@@ -65,7 +65,7 @@ const SECTOR_CONTEXT_AFTER: &[&str] = &[
     "operators",
     "services",
     "stations",
-];
+]);
 
 /// Words before a one-word sector name that introduce it: "industries including mining".
 const SECTOR_CONTEXT_BEFORE: &[&str] = &["including", "such as", "like"];
@@ -155,10 +155,7 @@ fn case_fits(ctx: &Ctx<'_>, h: &Hit) -> bool {
 fn in_context(ctx: &Ctx<'_>, hits: &[Hit], k: usize) -> bool {
     let h = hits[k];
     let after = next_word(ctx.text, h.end);
-    if SECTOR_CONTEXT_AFTER
-        .iter()
-        .any(|w| w.eq_ignore_ascii_case(after))
-    {
+    if SECTOR_CONTEXT_AFTER.contains(after) {
         return true;
     }
     let before = ctx.text[..h.start].trim_end();

@@ -44,7 +44,8 @@ pub fn tokenize(doc: &Doc<'_>) -> Vec<Token> {
     let text = doc.text;
     let bytes = text.as_bytes();
     let sentences = doc.sentences();
-    let mut tokens = Vec::with_capacity(text.len() / 5);
+    // about one token per four bytes of running text
+    let mut tokens = Vec::with_capacity(text.len() / 4);
     let mut sentence = 0usize;
     let mut sentence_end = sentences.first().map_or(usize::MAX, |r| r.end);
     let mut sentence_has_word = false;
@@ -79,38 +80,66 @@ pub fn tokenize(doc: &Doc<'_>) -> Vec<Token> {
             cap: false,
             all_caps: false,
         };
-        if alnum {
-            let (end, hyphen) = word_end(text, i);
-            let (word_end, possessive) = split_possessive(text, i, end);
-            let word = &text[i..word_end];
-            token.end = word_end;
-            token.kind = Kind::Word;
-            token.sentence_start = !sentence_has_word;
-            token.cap = if hyphen {
-                is_capitalised(word)
-            } else {
-                starts_upper(word)
-            };
-            token.all_caps = token.cap && is_all_caps(word);
-            tokens.push(token);
-            sentence_has_word = true;
-            if possessive {
-                tokens.push(Token {
-                    start: word_end,
-                    end,
-                    kind: Kind::Possessive,
-                    sentence_start: false,
-                    cap: false,
-                    ..token
-                });
-            }
-            i = end;
-        } else {
+        if !alnum {
             tokens.push(token);
             i += len;
+            continue;
         }
+        token.kind = Kind::Word;
+        token.sentence_start = !sentence_has_word;
+        sentence_has_word = true;
+        if b < 0x80 {
+            // most words: ASCII letters and digits up to a space or a punctuation mark that
+            // joins nothing (no hyphen, no possessive); byte `i` is one
+            let run = ascii_word_run(bytes, i + 1);
+            if bytes.get(run).is_none_or(|&b| !joins_maybe(b)) {
+                token.end = run;
+                token.cap = b.is_ascii_uppercase();
+                token.all_caps = token.cap && is_ascii_all_caps(&bytes[i..run]);
+                tokens.push(token);
+                // and step over the space that most often follows
+                i = run + usize::from(bytes.get(run) == Some(&b' '));
+                continue;
+            }
+        }
+        let (end, hyphen) = word_end(text, i);
+        let (word_end, possessive) = split_possessive(text, i, end);
+        let word = &text[i..word_end];
+        token.end = word_end;
+        token.cap = if hyphen {
+            is_capitalised(word)
+        } else {
+            starts_upper(word)
+        };
+        token.all_caps = token.cap && is_all_caps(word);
+        tokens.push(token);
+        if possessive {
+            tokens.push(Token {
+                start: word_end,
+                end,
+                kind: Kind::Possessive,
+                sentence_start: false,
+                cap: false,
+                ..token
+            });
+        }
+        i = end;
     }
     tokens
+}
+
+/// End of the run of ASCII letters and digits starting at `start`.
+fn ascii_word_run(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while i < bytes.len() && WORD_BYTE[usize::from(bytes[i])] {
+        i += 1;
+    }
+    i
+}
+
+/// Whether a byte after a run of letters and digits may continue the word (see [`word_end`]).
+fn joins_maybe(b: u8) -> bool {
+    matches!(b, b'-' | b'\'' | b'&' | b'.' | 0x80..)
 }
 
 /// The white space bytes of ASCII (those `char::is_whitespace` accepts), as a table.
@@ -147,10 +176,7 @@ fn word_end(text: &str, start: usize) -> (usize, bool) {
     while i < bytes.len() {
         // fast path: a run of ASCII letters and digits
         let run = i;
-        i += bytes[i..]
-            .iter()
-            .position(|&b| !WORD_BYTE[usize::from(b)])
-            .unwrap_or(bytes.len() - i);
+        i = ascii_word_run(bytes, i);
         if i > run {
             end = i;
             prev = bytes[i - 1] as char;
@@ -159,7 +185,7 @@ fn word_end(text: &str, start: usize) -> (usize, bool) {
             }
         }
         // most words end at a space or a punctuation mark that joins nothing
-        if !matches!(bytes[i], b'-' | b'\'' | b'&' | b'.' | 0x80..) {
+        if !joins_maybe(bytes[i]) {
             break;
         }
         let ch = char_at(text, i);
@@ -250,12 +276,16 @@ pub fn is_capitalised(word: &str) -> bool {
     }
 }
 
+/// [`is_all_caps`] of an ASCII word.
+fn is_ascii_all_caps(word: &[u8]) -> bool {
+    !word.iter().any(u8::is_ascii_lowercase)
+        && word.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2
+}
+
 /// Two or more letters, all upper case.
 pub fn is_all_caps(word: &str) -> bool {
     if word.is_ascii() {
-        let bytes = word.as_bytes();
-        return !bytes.iter().any(u8::is_ascii_lowercase)
-            && bytes.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2;
+        return is_ascii_all_caps(word.as_bytes());
     }
     let mut letters = 0;
     for c in word.chars() {
