@@ -390,8 +390,14 @@ const FALL_WORDS: &[&str] = &[
     "tumbled",
 ];
 
-static RISES: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(RISE_WORDS.iter().copied(), true));
-static FALLS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(FALL_WORDS.iter().copied(), true));
+/// The keys of the rise and fall words, sorted, each with whether it states a rise.
+static DIRECTION_WORDS: LazyLock<Vec<(u128, bool)>> = LazyLock::new(|| {
+    let rises = RISE_WORDS.iter().map(|w| (key(w), true));
+    let falls = FALL_WORDS.iter().map(|w| (key(w), false));
+    let mut words: Vec<(u128, bool)> = rises.chain(falls).collect();
+    words.sort_unstable();
+    words
+});
 
 const OR_MORE: [u128; 4] = [key("more"), key("above"), key("over"), key("higher")];
 const OR_LESS: [u128; 4] = [key("less"), key("fewer"), key("below"), key("lower")];
@@ -435,10 +441,8 @@ fn direction_phrases(words: &mut WordsBefore<'_>, i: usize) -> [Option<bool>; 3]
     }
     if let Some((word, _)) = words.first_word(i) {
         let key = word_key(word, true);
-        if RISES.contains_key(key) {
-            found[0] = Some(true);
-        } else if FALLS.contains_key(key) {
-            found[0] = Some(false);
+        if let Ok(at) = DIRECTION_WORDS.binary_search_by_key(&key, |&(k, _)| k) {
+            found[0] = Some(DIRECTION_WORDS[at].1);
         }
     }
     found
