@@ -448,23 +448,29 @@ fn direction_phrases(words: &mut WordsBefore<'_>, i: usize) -> [Option<bool>; 3]
     found
 }
 
-/// Whether the `n` words at the end of `words` may follow a direction phrase: "by", "a
-/// further", "another", "by an extra", or none.
-fn is_direction_tail(words: &mut WordsBefore<'_>, n: usize) -> bool {
-    let alpha_dash = |words: &mut WordsBefore<'_>, i: usize| {
-        words
-            .token(i)
-            .is_some_and(|t| t.iter().all(|&b| b.is_ascii_alphabetic() || b == b'-'))
+/// For each number of words from 0 to 3, whether the words at the end of `words` may follow
+/// a direction phrase: none, "by", "a further", "another", "by an extra".
+fn direction_tails(words: &mut WordsBefore<'_>) -> [bool; 4] {
+    let Some(last) = words.token(0) else {
+        return [true, false, false, false];
     };
-    match n {
-        0 => true,
-        1 => words.is_any(0, &["by", "another", "a", "an"]),
-        2 => {
-            (words.is_any(0, &["another", "a", "an"]) && words.is_any(1, &["by"]))
-                || (alpha_dash(words, 0) && words.is_any(1, &["a", "an"]))
-        }
-        _ => alpha_dash(words, 0) && words.is_any(1, &["a", "an"]) && words.is_any(2, &["by"]),
-    }
+    let article = is_any(last, &["a", "an"]);
+    let another = last.eq_ignore_ascii_case(b"another");
+    let word = last.iter().all(|&b| b.is_ascii_alphabetic() || b == b'-');
+    // the longer tails have "by" or an article before the last word, itself a word
+    let (after_by, after_article) = match words.token(1) {
+        Some(before) if word => (
+            before.eq_ignore_ascii_case(b"by"),
+            is_any(before, &["a", "an"]),
+        ),
+        _ => (false, false),
+    };
+    [
+        true,
+        article || another || last.eq_ignore_ascii_case(b"by"),
+        ((article || another) && after_by) || after_article,
+        after_article && words.is_any(2, &["by"]),
+    ]
 }
 
 /// The direction the words at the end of `window` state: `Some(true)` for a rise ("rose",
@@ -474,10 +480,8 @@ fn direction_before(window: &str) -> Option<bool> {
     // (words spanned, rise) of the reading the regex takes: the leftmost match, the one of
     // most words; at one start, a rise (its first group)
     let mut best: Option<(usize, bool)> = None;
-    for tail in 0..=3 {
-        if !is_direction_tail(&mut words, tail) {
-            continue;
-        }
+    let tails = direction_tails(&mut words);
+    for tail in (0..=3).filter(|&n| tails[n]) {
         for (k, rise) in direction_phrases(&mut words, tail).into_iter().enumerate() {
             let Some(rise) = rise else { continue };
             let span = tail + k + 1;
