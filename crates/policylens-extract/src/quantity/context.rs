@@ -235,14 +235,22 @@ const QUALIFIERS: [(&[&str], &str); 46] = [
     (&["circa"], "about"),
 ];
 
-/// The words the qualifier phrases end with.
-static QUALIFIER_ENDINGS: LazyLock<WordSet> = LazyLock::new(|| {
-    WordSet::new(
-        QUALIFIERS
-            .iter()
-            .filter_map(|(phrase, _)| phrase.last().copied()),
-        true,
-    )
+/// A qualifier phrase and the qualifier it states.
+type Qualifier = (&'static [&'static str], &'static str);
+
+/// The qualifier phrases by the key of their last word, sorted by key, longest phrases first
+/// within each.
+static QUALIFIERS_BY_LAST_WORD: LazyLock<Vec<(u128, Vec<Qualifier>)>> = LazyLock::new(|| {
+    let mut groups: Vec<(u128, Vec<Qualifier>)> = Vec::new();
+    for &(phrase, q) in &QUALIFIERS {
+        let last = key(phrase[phrase.len() - 1]);
+        match groups.iter_mut().find(|(k, _)| *k == last) {
+            Some((_, group)) => group.push((phrase, q)),
+            None => groups.push((last, vec![(phrase, q)])),
+        }
+    }
+    groups.sort_by_key(|(k, _)| *k);
+    groups
 });
 
 /// The qualifier written just before `start`, and where it starts.
@@ -250,15 +258,12 @@ pub fn qualifier_before(text: &str, start: usize) -> Option<(&'static str, usize
     let from = floor_char_boundary(text, start.saturating_sub(40));
     let mut words = WordsBefore::new(&text[from..start])?;
     let (last, _) = words.first_word(0)?;
-    // most figures follow no qualifier: only a phrase that ends with the last word can match
-    if QUALIFIER_ENDINGS.contains(last) {
-        let found = QUALIFIERS
+    // only the phrases that end with the last word can match: for most figures, none
+    let groups = &*QUALIFIERS_BY_LAST_WORD;
+    if let Ok(at) = groups.binary_search_by_key(&word_key(last, true), |(k, _)| *k) {
+        let found = groups[at]
+            .1
             .iter()
-            .filter(|(phrase, _)| {
-                phrase
-                    .last()
-                    .is_some_and(|w| last.eq_ignore_ascii_case(w.as_bytes()))
-            })
             .find_map(|(phrase, q)| Some((*q, words.phrase(phrase)?)));
         return found.map(|(q, at)| (q, from + at));
     }
