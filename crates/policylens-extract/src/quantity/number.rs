@@ -96,25 +96,28 @@ const TENS: [&str; 8] = [
 /// One byte pass, no regex: this runs over every byte of every document.
 pub fn candidates(text: &str) -> Vec<(usize, usize, bool)> {
     let bytes = text.as_bytes();
+    let class_at = |i: usize| CLASS[usize::from(bytes[i])];
     let mut out = Vec::new();
     let mut i = 0;
-    // run by run: digits, letters, or anything else
+    // run by run: digits, letters, or anything else (skipped byte by byte)
     while i < bytes.len() {
+        let class = class_at(i);
+        if class == OTHER {
+            i += 1;
+            continue;
+        }
         let start = i;
-        let class = CLASS[usize::from(bytes[i])];
-        i += 1 + bytes[i + 1..]
-            .iter()
-            .position(|&b| CLASS[usize::from(b)] != class)
-            .unwrap_or(bytes.len() - i - 1);
+        i += 1;
+        while i < bytes.len() && class_at(i) == class {
+            i += 1;
+        }
         if class == DIGIT {
             out.push((start, i, false));
-        } else if class == LETTER {
+        } else if is_starter(&bytes[start..i])
             // a word glued to non-ASCII letters ("café") is not a number word
-            let glued =
-                (start > 0 && bytes[start - 1] >= 0x80) || bytes.get(i).is_some_and(|b| *b >= 0x80);
-            if !glued && is_starter(&bytes[start..i]) {
-                out.push((start, i, true));
-            }
+            && !((start > 0 && bytes[start - 1] >= 0x80) || bytes.get(i).is_some_and(|b| *b >= 0x80))
+        {
+            out.push((start, i, true));
         }
     }
     out
