@@ -36,61 +36,71 @@ pub fn tokenize(
         while q.peek().is_some_and(|(_, span)| span.end <= i) {
             q.next();
         }
-        if let Some((idx, span)) = q.peek()
-            && span.start <= i
-        {
-            out.push(Token {
-                span: span.clone(),
-                kind: Kind::Quantity(*idx),
-            });
-            i = span.end;
-            continue;
-        }
-        let ch = char_at(text, i);
-        if ch.is_whitespace() {
+        let next_quantity = match q.peek() {
+            Some((idx, span)) if span.start <= i => {
+                out.push(Token {
+                    span: span.clone(),
+                    kind: Kind::Quantity(*idx),
+                });
+                i = span.end;
+                continue;
+            }
+            Some((_, span)) => span.start.min(range.end),
+            None => range.end,
+        };
+        // up to the next quantity only words, punctuation and white space, ASCII decided by
+        // byte (a word may run into the quantity: it is looked for again after each word)
+        while i < next_quantity {
+            let b = bytes[i];
+            let ch = char_at(text, i);
+            if b.is_ascii_alphanumeric() || (b >= 0x80 && ch.is_alphanumeric()) {
+                i = push_word(text, &range, i, &mut out);
+                break;
+            }
+            if !ch.is_whitespace() {
+                out.push(Token {
+                    span: i..i + ch.len_utf8(),
+                    kind: Kind::Punct,
+                });
+            }
             i += ch.len_utf8();
-            continue;
         }
-        if ch.is_alphanumeric() {
-            let start = i;
-            let mut j = i;
-            while j < range.end {
-                if bytes[j].is_ascii_alphanumeric() {
-                    j += 1;
-                    continue;
-                }
-                let c = char_at(text, j);
-                let joins = c.is_alphanumeric()
-                    || (matches!(c, '\'' | '’' | '-' | '&' | '/' | '.')
-                        && text.len() > j + c.len_utf8()
-                        && char_at(text, j + c.len_utf8()).is_alphanumeric());
-                if !joins {
-                    break;
-                }
-                j += c.len_utf8();
-            }
-            // "U.S." keeps its final dot; "Ltd." does not
-            if j < range.end && bytes[j] == b'.' && bytes[start..j].contains(&b'.') {
-                j += 1;
-            }
-            // possessive after a plural: "mills'"
-            if j < range.end && bytes[j] == b'\'' && bytes[j - 1] == b's' {
-                j += 1;
-            }
-            out.push(Token {
-                span: start..j,
-                kind: Kind::Word,
-            });
-            i = j;
-            continue;
-        }
-        out.push(Token {
-            span: i..i + ch.len_utf8(),
-            kind: Kind::Punct,
-        });
-        i += ch.len_utf8();
     }
     out
+}
+
+/// Pushes the word starting at byte `start` (an alphanumeric char); returns its end.
+fn push_word(text: &str, range: &Range<usize>, start: usize, out: &mut Vec<Token>) -> usize {
+    let bytes = text.as_bytes();
+    let mut j = start;
+    while j < range.end {
+        if bytes[j].is_ascii_alphanumeric() {
+            j += 1;
+            continue;
+        }
+        let c = char_at(text, j);
+        let joins = c.is_alphanumeric()
+            || (matches!(c, '\'' | '’' | '-' | '&' | '/' | '.')
+                && text.len() > j + c.len_utf8()
+                && char_at(text, j + c.len_utf8()).is_alphanumeric());
+        if !joins {
+            break;
+        }
+        j += c.len_utf8();
+    }
+    // "U.S." keeps its final dot; "Ltd." does not
+    if j < range.end && bytes[j] == b'.' && bytes[start..j].contains(&b'.') {
+        j += 1;
+    }
+    // possessive after a plural: "mills'"
+    if j < range.end && bytes[j] == b'\'' && bytes[j - 1] == b's' {
+        j += 1;
+    }
+    out.push(Token {
+        span: start..j,
+        kind: Kind::Word,
+    });
+    j
 }
 
 /// The character starting at byte `i` (a char boundary before the end of `text`), without
