@@ -7,7 +7,7 @@ mod fold;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-pub use fold::fold_whitespace;
+pub use fold::{fold_whitespace, fold_whitespace_cow};
 
 /// Words that end with a period without ending a sentence (compared case-sensitively, without
 /// the period).
@@ -27,8 +27,9 @@ pub struct Doc<'a> {
     /// The multi-byte chars, in order: empty when the text is ASCII (then char index = byte
     /// index).
     wide: Vec<Wide>,
-    /// Per sentence: its text with white space folded, computed on first use.
-    folded: Vec<OnceLock<String>>,
+    /// Per sentence: its text with white space folded, computed on first use; `None` when the
+    /// sentence has nothing to fold (most do: no copy is kept then).
+    folded: Vec<OnceLock<Option<String>>>,
 }
 
 /// A multi-byte char: its first byte, its length in bytes, and the extra bytes (beyond one per
@@ -60,12 +61,21 @@ impl<'a> Doc<'a> {
     /// The sentence text of a sentence range, with hard line breaks folded into spaces.
     pub fn sentence_text(&self, range: &Range<usize>) -> String {
         let idx = self.sentences.partition_point(|s| s.start < range.start);
-        match (self.sentences.get(idx), self.folded.get(idx)) {
-            (Some(s), Some(cell)) if s == range => cell
-                .get_or_init(|| fold_whitespace(&self.text[range.clone()]))
-                .clone(),
+        match self.sentences.get(idx) {
+            Some(s) if s == range => self.folded_sentence(idx).to_string(),
             _ => fold_whitespace(&self.text[range.clone()]),
         }
+    }
+
+    /// The folded text of sentence `idx`.
+    fn folded_sentence(&self, idx: usize) -> &str {
+        let raw = &self.text[self.sentences[idx].clone()];
+        let folded = self.folded[idx].get_or_init(|| match fold_whitespace_cow(raw) {
+            std::borrow::Cow::Borrowed(_) => None,
+            std::borrow::Cow::Owned(folded) => Some(folded),
+        });
+        // a sentence range is trimmed, so the unfolded text is the raw one
+        folded.as_deref().unwrap_or(raw)
     }
 
     /// The sentence containing a byte offset (the last one starting at or before it).
@@ -94,12 +104,17 @@ impl<'a> Doc<'a> {
 
     /// Provenance of a byte span: char start, char end, surface text, sentence text.
     pub fn provenance(&self, span: Range<usize>) -> (usize, usize, String, String) {
-        let sentence = self.sentence_of(span.start);
+        // the sentence of `sentence_of`, its text as `sentence_text` gives it
+        let idx = self.sentences.partition_point(|s| s.start <= span.start);
+        let sentence = match idx.checked_sub(1) {
+            Some(idx) => self.folded_sentence(idx).to_string(),
+            None => fold_whitespace(&self.text[self.sentence_of(span.start)]),
+        };
         (
             self.char_offset(span.start),
             self.char_offset(span.end),
             fold_whitespace(&self.text[span]),
-            self.sentence_text(&sentence),
+            sentence,
         )
     }
 }
