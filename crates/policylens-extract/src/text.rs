@@ -129,8 +129,8 @@ fn wide_chars(text: &str) -> Vec<Wide> {
     let mut extra = 0u32;
     let mut i = 0usize;
     while i < bytes.len() {
-        match bytes[i..].iter().position(|&b| b >= 0x80) {
-            Some(p) => i += p,
+        match next_non_ascii(bytes, i) {
+            Some(p) => i = p,
             None => break,
         }
         let b = bytes[i];
@@ -148,6 +148,22 @@ fn wide_chars(text: &str) -> Vec<Wide> {
         i += len as usize;
     }
     out
+}
+
+/// The first byte at or after `from` that is not ASCII. Runs of ASCII between multi-byte chars
+/// are long: they are skipped eight bytes at a time.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if u64::from_le_bytes(word) & HIGH_BITS != 0 {
+            break;
+        }
+        i += 8;
+    }
+    bytes[i..].iter().position(|&b| b >= 0x80).map(|p| i + p)
 }
 
 /// Splits text into sentence byte ranges. Boundaries: `.`, `!`, `?` (with closing quotes or
