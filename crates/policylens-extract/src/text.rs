@@ -339,11 +339,25 @@ fn starts_with_opener(next: &str) -> bool {
 }
 
 fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
-    let slice = &text[range.clone()];
-    let lead = slice.len() - slice.trim_start().len();
-    let trail = slice.len() - slice.trim_end().len();
-    if lead + trail < slice.len() {
-        out.push(range.start + lead..range.end - trail);
+    // ASCII white space by byte; a non-ASCII char left at an edge may be white space too,
+    // which the char-level trim then decides
+    let bytes = text.as_bytes();
+    let space = |b: u8| matches!(b, b' ' | b'\t'..=b'\r');
+    let (mut start, mut end) = (range.start, range.end);
+    while start < end && space(bytes[start]) {
+        start += 1;
+    }
+    while end > start && space(bytes[end - 1]) {
+        end -= 1;
+    }
+    if start < end && (bytes[start] >= 0x80 || bytes[end - 1] >= 0x80) {
+        let slice = &text[start..end];
+        let lead = slice.len() - slice.trim_start().len();
+        let trail = slice.len() - slice.trim_end().len();
+        (start, end) = (start + lead, (end - trail).max(start + lead));
+    }
+    if start < end {
+        out.push(start..end);
     }
 }
 
