@@ -362,8 +362,20 @@ fn build(
 
 /// Whether a clause break can start with byte `b`: a cheap filter before [`clause_break_at`].
 fn may_break(b: u8) -> bool {
-    matches!(b, b',' | b';' | b':' | b'b' | b'B' | b'w' | b'W')
+    MAY_BREAK[usize::from(b)]
 }
+
+/// [`may_break`] as a table: it runs for every byte before and after each figure.
+const MAY_BREAK: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut k = 0;
+    let starts = *b",;:bBwW";
+    while k < starts.len() {
+        table[starts[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
 
 /// The end of the last clause break in `s`.
 fn last_clause_break(s: &[u8]) -> Option<usize> {
