@@ -166,6 +166,7 @@ pub fn extract(
                     .filter(|(_, _, s)| s + 1 == si)
                     .map(|(m, u, _)| (m.as_str(), u.as_str())),
                 previous_start: sentences[si.saturating_sub(1)].start,
+                tense: OnceCell::new(),
             };
             ctx.facts(in_sentence)
         } else {

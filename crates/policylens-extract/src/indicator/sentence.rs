@@ -41,6 +41,8 @@ pub(super) struct Sentence<'a, 'd> {
     pub antecedent: Option<(&'a str, &'a str)>,
     /// Where the sentence before this one starts (this sentence's start for the first).
     pub previous_start: usize,
+    /// The tense of the whole sentence, worked out when first asked for.
+    pub tense: std::cell::OnceCell<Tense>,
 }
 
 impl Sentence<'_, '_> {
