@@ -20,7 +20,6 @@ use regex::Regex;
 
 use crate::fact::{Fact, FactKind, Value};
 use crate::period::{self, Anchor, Date, Period, PeriodMention, Role, When};
-use crate::places;
 use crate::quantity::Mention;
 use crate::taxonomy::Taxonomy;
 use crate::text::Doc;
@@ -138,6 +137,7 @@ pub fn extract(
             .collect(),
     };
     let main_place = OnceCell::new();
+    let doc_places = OnceCell::new();
     let mut facts = Vec::new();
     let mut seen: BTreeMap<(u64, String, String, String), (usize, String)> = BTreeMap::new();
     // the one metric the previous sentence stated, with its unit: what "It rose 5%" is about
@@ -161,6 +161,7 @@ pub fn extract(
                 anchor: periods.anchor,
                 recent: &|| periods.recent(si),
                 main_place: &main_place,
+                doc_places: &doc_places,
                 antecedent: antecedent
                     .as_ref()
                     .filter(|(_, _, s)| s + 1 == si)
@@ -309,10 +310,11 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
-/// The place a story is mostly about: the most named one, the first named on a tie.
-fn main_place(text: &str) -> Option<&'static str> {
+/// The place a story is mostly about, given the places it names: the most named one, the
+/// first named on a tie.
+fn main_place(found: &[(Range<usize>, &'static str)]) -> Option<&'static str> {
     let mut counts: Vec<(&'static str, usize)> = Vec::new();
-    for (_, place) in places::find(text) {
+    for &(_, place) in found {
         match counts.iter_mut().find(|(p, _)| *p == place) {
             Some((_, n)) => *n += 1,
             None => counts.push((place, 1)),

@@ -37,6 +37,8 @@ pub(super) struct Sentence<'a, 'd> {
     /// The story's current period, worked out when first asked for.
     pub recent: &'a dyn Fn() -> Option<Period>,
     pub main_place: &'a std::cell::OnceCell<Option<&'static str>>,
+    /// The places of the whole document, once listed (for its main place).
+    pub doc_places: &'a std::cell::OnceCell<Vec<(Range<usize>, &'static str)>>,
     /// The one metric (and unit) the previous sentence stated.
     pub antecedent: Option<(&'a str, &'a str)>,
     /// Where the sentence before this one starts (this sentence's start for the first).
@@ -63,15 +65,29 @@ impl Sentence<'_, '_> {
             lower: &lower,
             base: self.range.start,
         };
-        let places: Vec<(Range<usize>, &'static str)> = places::find(&text[self.range.clone()])
-            .into_iter()
-            .map(|(r, p)| (r.start + self.range.start..r.end + self.range.start, p))
-            .filter(|(r, _)| {
-                !spans
+        let mut places: Vec<(Range<usize>, &'static str)> = match self.doc_places.get() {
+            // the document's places, once listed for its main place: no second search
+            Some(all) => {
+                let first = all.partition_point(|(r, _)| r.start < self.range.start);
+                all[first..]
                     .iter()
-                    .any(|(_, q)| q.start <= r.start && r.end <= q.end)
-            })
-            .collect();
+                    .take_while(|(r, _)| r.end <= self.range.end)
+                    .cloned()
+                    .collect()
+            }
+            None => {
+                let mut found = places::find(&text[self.range.clone()]);
+                for (r, _) in &mut found {
+                    *r = r.start + self.range.start..r.end + self.range.start;
+                }
+                found
+            }
+        };
+        places.retain(|(r, _)| {
+            !spans
+                .iter()
+                .any(|(_, q)| q.start <= r.start && r.end <= q.end)
+        });
         let mut statements: Vec<Statement> = Vec::new();
         for &i in mentions {
             let Some(q_tok) = tokens.iter().position(|t| t.kind == Kind::Quantity(i)) else {
@@ -111,9 +127,11 @@ impl Sentence<'_, '_> {
                 .as_ref()
                 .map(|(_, p)| *p)
                 .or_else(|| {
-                    *self
-                        .main_place
-                        .get_or_init(|| super::main_place(self.doc.text))
+                    *self.main_place.get_or_init(|| {
+                        super::main_place(
+                            self.doc_places.get_or_init(|| places::find(self.doc.text)),
+                        )
+                    })
                 })
                 .unwrap_or("");
             let unit = match &s.per {
