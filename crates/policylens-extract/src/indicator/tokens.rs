@@ -53,7 +53,7 @@ pub fn tokenize(
         while i < next_quantity {
             let b = bytes[i];
             let ch = char_at(text, i);
-            if b.is_ascii_alphanumeric() || (b >= 0x80 && ch.is_alphanumeric()) {
+            if ASCII_ALNUM[usize::from(b)] || (b >= 0x80 && ch.is_alphanumeric()) {
                 i = push_word(text, &range, i, &mut out);
                 break;
             }
@@ -74,7 +74,7 @@ fn push_word(text: &str, range: &Range<usize>, start: usize, out: &mut Vec<Token
     let bytes = text.as_bytes();
     let mut j = start;
     while j < range.end {
-        if bytes[j].is_ascii_alphanumeric() {
+        if ASCII_ALNUM[usize::from(bytes[j])] {
             j += 1;
             continue;
         }
@@ -102,6 +102,17 @@ fn push_word(text: &str, range: &Range<usize>, start: usize, out: &mut Vec<Token
     });
     j
 }
+
+/// ASCII letters and digits, as a table: tested for every byte of every word.
+const ASCII_ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
 
 /// The character starting at byte `i` (a char boundary before the end of `text`), without
 /// decoding when it is ASCII.
