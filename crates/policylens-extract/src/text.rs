@@ -10,14 +10,76 @@ use std::sync::OnceLock;
 pub use fold::{fold_whitespace, fold_whitespace_cow};
 
 /// Words that end with a period without ending a sentence (compared case-sensitively, without
-/// the period).
-const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Sr", "Jr", "Gen", "Gov", "Sen", "Rep", "Rev", "Lt",
-    "Col", "Capt", "Sgt", "Maj", "Cmdr", "Adm", "Hon", "Pres", "Jan", "Feb", "Mar", "Apr", "Jun",
-    "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "No", "Nos", "Co", "Corp", "Inc", "Ltd",
-    "Bros", "vs", "etc", "approx", "est", "Fig", "Vol", "pp", "U.S", "U.K", "U.N", "E.U", "e.g",
-    "i.e", "a.m", "p.m", "Mt", "Ft", "Ave", "Blvd", "Dept", "Univ", "Assn", "Govt",
-];
+/// the period). A `match` rather than a list: the compiler dispatches on the length and
+/// compares the short constants as integers, where a list compares one by one.
+fn is_abbreviation(word: &str) -> bool {
+    matches!(
+        word,
+        "Mr" | "Mrs"
+            | "Ms"
+            | "Dr"
+            | "Prof"
+            | "St"
+            | "Sr"
+            | "Jr"
+            | "Gen"
+            | "Gov"
+            | "Sen"
+            | "Rep"
+            | "Rev"
+            | "Lt"
+            | "Col"
+            | "Capt"
+            | "Sgt"
+            | "Maj"
+            | "Cmdr"
+            | "Adm"
+            | "Hon"
+            | "Pres"
+            | "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Sept"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+            | "No"
+            | "Nos"
+            | "Co"
+            | "Corp"
+            | "Inc"
+            | "Ltd"
+            | "Bros"
+            | "vs"
+            | "etc"
+            | "approx"
+            | "est"
+            | "Fig"
+            | "Vol"
+            | "pp"
+            | "U.S"
+            | "U.K"
+            | "U.N"
+            | "E.U"
+            | "e.g"
+            | "i.e"
+            | "a.m"
+            | "p.m"
+            | "Mt"
+            | "Ft"
+            | "Ave"
+            | "Blvd"
+            | "Dept"
+            | "Univ"
+            | "Assn"
+            | "Govt"
+    )
+}
 
 /// A document prepared for recognisers: its text, sentence ranges and char offsets.
 #[derive(Debug)]
@@ -279,7 +341,7 @@ fn is_boundary(text: &str, dot: usize, after: usize) -> bool {
     if matches!(word, "Co" | "Corp" | "Inc" | "Ltd" | "Bros") {
         return starts_with_opener(next);
     }
-    if word.len() <= 6 && ABBREVIATIONS.contains(&word) {
+    if word.len() <= 6 && is_abbreviation(word) {
         // "No." before a number is not a boundary; "No." at the end of a sentence is rare
         return false;
     }
