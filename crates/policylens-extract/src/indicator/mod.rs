@@ -338,29 +338,36 @@ fn build(
     period: Period,
     status: &str,
 ) -> Vec<Fact> {
-    let values: Vec<(f64, &str)> = match mention.value {
-        Value::Single(v) => vec![(v, mention.qualifier)],
-        Value::Range([low, high]) => vec![(low, "at_least"), (high, "at_most")],
+    let (start, end, text, sentence) = doc.provenance(mention.span.clone());
+    let fact = |value: f64, qualifier: &str, metric, unit, text, sentence| Fact {
+        kind: FactKind::Indicator {
+            metric,
+            jurisdiction: jurisdiction.to_string(),
+            value,
+            unit,
+            qualifier: qualifier.to_string(),
+            period: period.to_string(),
+            status: status.to_string(),
+        },
+        start,
+        end,
+        text,
+        sentence,
     };
-    let (start, end, surface, sentence) = doc.provenance(mention.span.clone());
-    values
-        .into_iter()
-        .map(|(value, qualifier)| Fact {
-            kind: FactKind::Indicator {
-                metric: metric.clone(),
-                jurisdiction: jurisdiction.to_string(),
-                value,
-                unit: unit.clone(),
-                qualifier: qualifier.to_string(),
-                period: period.to_string(),
-                status: status.to_string(),
-            },
-            start,
-            end,
-            text: surface.clone(),
-            sentence: sentence.clone(),
-        })
-        .collect()
+    match mention.value {
+        Value::Single(v) => vec![fact(v, mention.qualifier, metric, unit, text, sentence)],
+        Value::Range([low, high]) => vec![
+            fact(
+                low,
+                "at_least",
+                metric.clone(),
+                unit.clone(),
+                text.clone(),
+                sentence.clone(),
+            ),
+            fact(high, "at_most", metric, unit, text, sentence),
+        ],
+    }
 }
 
 /// Whether a clause break can start with byte `b`: a cheap filter before [`clause_break_at`].
