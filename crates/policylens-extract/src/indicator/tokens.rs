@@ -1,7 +1,7 @@
 //! Sentence tokens for the indicator grammar: words, punctuation, and whole quantity mentions
 //! collapsed into one token each, with the word classes the metric walker needs.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -482,11 +482,9 @@ pub const DETERMINERS: &[&str] = &[
 /// Prepositions that may sit inside a noun phrase ("share of", "deficit with China").
 pub const NP_PREPOSITIONS: &[&str] = &["of", "in", "for", "with", "between", "on", "to", "from"];
 
-/// A set of the grammar's words, hashed with FNV-1a instead of the default SipHash: the keys
-/// are fixed word lists, not input, so flooding resistance buys nothing, and words are looked
-/// up for every token the walker passes.
-pub type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
-/// A map from the grammar's words, hashed as [`WordSet`].
+/// A map from the grammar's words, hashed with FNV-1a instead of the default SipHash: the
+/// keys are fixed word lists, not input, so flooding resistance buys nothing, and words are
+/// looked up for every token the walker passes.
 pub type WordMap<V> = HashMap<&'static str, V, BuildHasherDefault<Fnv>>;
 
 /// The FNV-1a hash (64 bits).
@@ -510,15 +508,32 @@ impl Hasher for Fnv {
     }
 }
 
-static BREAK_SET: LazyLock<WordSet> = LazyLock::new(|| BREAK.iter().copied().collect());
-static CHAIN_SET: LazyLock<WordSet> = LazyLock::new(|| CHAIN.iter().copied().collect());
+/// Class bits of [`word_classes`]: the word is in [`BREAK`], in [`CHAIN`].
+pub const BREAK_WORD: u8 = 1;
+pub const CHAIN_WORD: u8 = 2;
+
+/// Both lists in one map, so that one lookup answers both questions.
+static CLASSES: LazyLock<WordMap<u8>> = LazyLock::new(|| {
+    let mut map = WordMap::<u8>::default();
+    for (list, class) in [(BREAK, BREAK_WORD), (CHAIN, CHAIN_WORD)] {
+        for &w in list {
+            *map.entry(w).or_default() |= class;
+        }
+    }
+    map
+});
+
+/// The classes of a lower-case word ([`BREAK_WORD`], [`CHAIN_WORD`]).
+pub fn word_classes(word: &str) -> u8 {
+    CLASSES.get(word).copied().unwrap_or_default()
+}
 
 /// Whether a lower-case word ends a noun phrase ([`BREAK`]).
 pub fn is_break(word: &str) -> bool {
-    BREAK_SET.contains(word)
+    word_classes(word) & BREAK_WORD != 0
 }
 
 /// Whether a lower-case word links a subject to its figure ([`CHAIN`]).
 pub fn is_chain(word: &str) -> bool {
-    CHAIN_SET.contains(word)
+    word_classes(word) & CHAIN_WORD != 0
 }
