@@ -285,7 +285,7 @@ pub fn tidy(phrase: &str) -> Option<String> {
     while kept.len() > 1 && (ORDINALS.contains(&kept[0].lower()) || kept[0].adverb()) {
         kept.remove(0);
     }
-    let mut kept = cut_time_phrase(&kept);
+    kept.truncate(time_phrase_start(&kept));
     // "division's sales jumping": a participle after the measure
     if kept.len() > 1
         && kept.last().is_some_and(|w| is_verb_like_ing(w))
@@ -300,11 +300,18 @@ pub fn tidy(phrase: &str) -> Option<String> {
             kept.pop();
         }
     }
-    let kept = trim_refs(kept);
+    trim_refs(&mut kept);
     if !has_head_refs(&kept) {
         return None;
     }
-    Some(kept.iter().map(|w| w.raw).collect::<Vec<_>>().join(" "))
+    let mut tidied = String::with_capacity(phrase.len());
+    for (k, w) in kept.iter().enumerate() {
+        if k > 0 {
+            tidied.push(' ');
+        }
+        tidied.push_str(w.raw);
+    }
+    Some(tidied)
 }
 
 /// Whether a phrase names only a body or place: capitalised words and no measure noun.
@@ -392,7 +399,7 @@ fn trim<'w, 'a>(words: &'w [Word<'a>]) -> &'w [Word<'a>] {
     &words[s..e]
 }
 
-fn trim_refs<'w, 'a>(words: Vec<&'w Word<'a>>) -> Vec<&'w Word<'a>> {
+fn trim_refs(words: &mut Vec<&Word<'_>>) {
     let mut s = 0;
     let mut e = words.len();
     while s < e && edge(words[s]) {
@@ -401,12 +408,13 @@ fn trim_refs<'w, 'a>(words: Vec<&'w Word<'a>>) -> Vec<&'w Word<'a>> {
     while e > s && edge(words[e - 1]) {
         e -= 1;
     }
-    words[s..e].to_vec()
+    words.truncate(e);
+    words.drain(..s);
 }
 
-/// Drops a trailing prepositional phrase that only states a time: "in the fourth", "for the
-/// whole", "in the week to 25", "at the end".
-fn cut_time_phrase<'w, 'a>(words: &[&'w Word<'a>]) -> Vec<&'w Word<'a>> {
+/// Where a trailing prepositional phrase that only states a time starts (else the length):
+/// "in the fourth", "for the whole", "in the week to 25", "at the end".
+fn time_phrase_start(words: &[&Word<'_>]) -> usize {
     let timeish = |w: &Word<'_>| {
         let l = w.lower();
         w.is(NONHEAD) || w.function() || l.bytes().any(|b| b.is_ascii_digit())
@@ -425,10 +433,10 @@ fn cut_time_phrase<'w, 'a>(words: &[&'w Word<'a>]) -> Vec<&'w Word<'a>> {
             .is_some_and(|w| LEVEL_WORDS.contains(&w.lower()))
             && !tail.iter().any(|w| w.stem_is(MEASURE));
         if tail.iter().all(|w| timeish(w)) || level {
-            return words[..p].to_vec();
+            return p;
         }
     }
-    words.to_vec()
+    words.len()
 }
 
 fn has_head(words: &[Word<'_>]) -> bool {
