@@ -475,10 +475,14 @@ impl<'a> Walker<'a> {
             .iter()
             .rposition(|(_, w)| !edge(w) && *w != "and")
             .map_or(0, |last| last + 1);
-        words[..end]
-            .iter()
-            .map(|(raw, _)| *raw)
-            .collect::<Vec<_>>()
-            .join(" ")
+        let words = &words[..end];
+        let mut name = String::with_capacity(words.iter().map(|(raw, _)| raw.len() + 1).sum());
+        for (k, (raw, _)) in words.iter().enumerate() {
+            if k > 0 {
+                name.push(' ');
+            }
+            name.push_str(raw);
+        }
+        name
     }
 }
