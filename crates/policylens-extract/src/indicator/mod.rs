@@ -136,6 +136,7 @@ pub fn extract(
             .take(sentences.len())
             .collect(),
     };
+    let mut scratch = sentence::Scratch::default();
     let main_place = OnceCell::new();
     let doc_places = OnceCell::new();
     let mut facts = Vec::new();
@@ -169,7 +170,7 @@ pub fn extract(
                 previous_start: sentences[si.saturating_sub(1)].start,
                 tense: OnceCell::new(),
             };
-            ctx.facts(in_sentence)
+            ctx.facts(in_sentence, &mut scratch)
         } else {
             Vec::new()
         };
@@ -240,14 +241,13 @@ impl Periods<'_> {
     fn of(&self, si: usize) -> &SentencePeriods {
         self.found[si].get_or_init(|| {
             let figures = &self.figures[si];
-            let periods: Vec<PeriodMention> = period::find(self.text, self.sentences[si].clone())
-                .into_iter()
-                .filter(|p| {
-                    !figures
-                        .iter()
-                        .any(|&i| overlaps(&self.quantities[i].span, &p.span))
-                })
-                .collect();
+            let mut periods: Vec<PeriodMention> =
+                period::find(self.text, self.sentences[si].clone());
+            periods.retain(|p| {
+                !figures
+                    .iter()
+                    .any(|&i| overlaps(&self.quantities[i].span, &p.span))
+            });
             // only relative periods without a document date lean on the story's current one
             let leaning = self.anchor.is_none() && periods.iter().any(|p| p.when.is_relative());
             let recent = if leaning { self.recent(si) } else { None };

@@ -27,6 +27,14 @@ static LEVEL_OF: LazyLock<Regex> = LazyLock::new(|| {
 /// Durations are how long something lasted, not a measure of it.
 const DURATION_UNITS: &[&str] = &["years", "days", "months"];
 
+/// Buffers of [`Sentence::facts`], kept across the sentences of a document: the tokens and
+/// the lower-cased text of the sentence.
+#[derive(Default)]
+pub(super) struct Scratch {
+    tokens: Vec<Token>,
+    lower: String,
+}
+
 pub(super) struct Sentence<'a, 'd> {
     pub doc: &'a Doc<'d>,
     pub range: Range<usize>,
@@ -48,7 +56,9 @@ pub(super) struct Sentence<'a, 'd> {
 }
 
 impl Sentence<'_, '_> {
-    pub fn facts(&self, mentions: &[usize]) -> Vec<Fact> {
+    /// The facts of the figures `mentions`; `scratch` holds buffers reused from sentence to
+    /// sentence.
+    pub fn facts(&self, mentions: &[usize], scratch: &mut Scratch) -> Vec<Fact> {
         if !mentions.iter().any(|&i| eligible(&self.quantities[i])) {
             return Vec::new();
         }
@@ -57,12 +67,17 @@ impl Sentence<'_, '_> {
             .iter()
             .map(|&i| (i, self.quantities[i].span.clone()))
             .collect();
-        let tokens = tokenize(text, self.range.clone(), &spans);
-        let lower = text[self.range.clone()].to_ascii_lowercase();
+        tokenize(text, self.range.clone(), &spans, &mut scratch.tokens);
+        let tokens = &scratch.tokens;
+        let lower = &mut scratch.lower;
+        lower.clear();
+        lower.push_str(&text[self.range.clone()]);
+        lower.make_ascii_lowercase();
+        let lower = &*lower;
         let walker = Walker {
             text,
-            tokens: &tokens,
-            lower: &lower,
+            tokens,
+            lower,
             base: self.range.start,
         };
         let mut places: Vec<(Range<usize>, &'static str)> = match self.doc_places.get() {
@@ -93,7 +108,7 @@ impl Sentence<'_, '_> {
             let Some(q_tok) = tokens.iter().position(|t| t.kind == Kind::Quantity(i)) else {
                 continue;
             };
-            let statement = self.statement(&walker, &tokens, &places, i, q_tok, &statements);
+            let statement = self.statement(&walker, tokens, &places, i, q_tok, &statements);
             statements.push(statement);
         }
         let has_point = self.periods.iter().any(|p| p.role != Role::Base);
@@ -106,7 +121,7 @@ impl Sentence<'_, '_> {
             if s.from && self.base_period(s, &statements).is_none() {
                 continue;
             }
-            let chosen = self.period_of(s, &statements, &tokens, &walker);
+            let chosen = self.period_of(s, &statements, tokens, &walker);
             let (period, explicit) = match chosen.and_then(|k| self.resolved[k].map(|p| (p, k))) {
                 Some((p, k)) => (p, Some(k)),
                 None if chosen.is_none()

@@ -21,15 +21,16 @@ pub enum Kind {
     Quantity(usize),
 }
 
-/// Tokens of `text[range]`; `quantities` are (mention index, byte span) pairs in text order.
+/// Tokens of `text[range]` into `out` (cleared first); `quantities` are (mention index, byte
+/// span) pairs in text order.
 pub fn tokenize(
     text: &str,
     range: Range<usize>,
     quantities: &[(usize, Range<usize>)],
-) -> Vec<Token> {
+    out: &mut Vec<Token>,
+) {
     let bytes = text.as_bytes();
-    // about one token per five bytes of running text: one allocation for most sentences
-    let mut out = Vec::with_capacity(range.len() / 4 + 4);
+    out.clear();
     let mut q = quantities.iter().peekable();
     let mut i = range.start;
     while i < range.end {
@@ -54,7 +55,7 @@ pub fn tokenize(
             let b = bytes[i];
             let ch = char_at(text, i);
             if ASCII_ALNUM[usize::from(b)] || (b >= 0x80 && ch.is_alphanumeric()) {
-                i = push_word(text, &range, i, &mut out);
+                i = push_word(text, &range, i, out);
                 break;
             }
             if !ch.is_whitespace() {
@@ -66,7 +67,6 @@ pub fn tokenize(
             i += ch.len_utf8();
         }
     }
-    out
 }
 
 /// Pushes the word starting at byte `start` (an alphanumeric char); returns its end.
