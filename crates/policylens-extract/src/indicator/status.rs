@@ -25,21 +25,18 @@ use regex::Regex;
 /// search.
 pub fn status(clause: &str) -> Option<&'static str> {
     let b = clause.as_bytes();
-    let mut i = b.len();
-    while i > 0 {
-        if !is_word_byte(b[i - 1]) {
-            i -= 1;
-            continue;
-        }
-        let end = i;
-        while i > 0 && is_word_byte(b[i - 1]) {
-            i -= 1;
-        }
-        if may_open_cue(&b[i..end])
-            && let Some(status) = cue_at(b, i, end)
+    let mut end = b.len();
+    while let Some(last) = b[..end].iter().rposition(|&c| is_word_byte(c)) {
+        let start = b[..last]
+            .iter()
+            .rposition(|&c| !is_word_byte(c))
+            .map_or(0, |p| p + 1);
+        if may_open_cue(&b[start..=last])
+            && let Some(status) = cue_at(b, start, last + 1)
         {
             return Some(status);
         }
+        end = start;
     }
     None
 }
