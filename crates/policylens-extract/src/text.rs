@@ -334,7 +334,10 @@ fn is_boundary(text: &str, dot: usize, after: usize) -> bool {
         return true;
     }
     // single initial: "J. Smith", "U.S." handled below
-    if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
+    let mut chars = word.chars();
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && c.is_uppercase()
+    {
         return false;
     }
     // a company suffix ends a sentence only before a clear opener ("Acme Corp. The firm")
@@ -346,7 +349,7 @@ fn is_boundary(text: &str, dot: usize, after: usize) -> bool {
         return false;
     }
     // dotted acronyms ("U.S.", "U.K.") end a sentence only before a clear sentence opener
-    if word.contains('.')
+    if word.as_bytes().contains(&b'.')
         && word
             .chars()
             .filter(|c| c.is_alphabetic())
