@@ -7,17 +7,79 @@ mod fold;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-pub use fold::fold_whitespace;
+pub use fold::{fold_whitespace, fold_whitespace_cow};
 
 /// Words that end with a period without ending a sentence (compared case-sensitively, without
-/// the period).
-const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Sr", "Jr", "Gen", "Gov", "Sen", "Rep", "Rev", "Lt",
-    "Col", "Capt", "Sgt", "Maj", "Cmdr", "Adm", "Hon", "Pres", "Jan", "Feb", "Mar", "Apr", "Jun",
-    "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "No", "Nos", "Co", "Corp", "Inc", "Ltd",
-    "Bros", "vs", "etc", "approx", "est", "Fig", "Vol", "pp", "U.S", "U.K", "U.N", "E.U", "e.g",
-    "i.e", "a.m", "p.m", "Mt", "Ft", "Ave", "Blvd", "Dept", "Univ", "Assn", "Govt",
-];
+/// the period). A `match` rather than a list: the compiler dispatches on the length and
+/// compares the short constants as integers, where a list compares one by one.
+fn is_abbreviation(word: &str) -> bool {
+    matches!(
+        word,
+        "Mr" | "Mrs"
+            | "Ms"
+            | "Dr"
+            | "Prof"
+            | "St"
+            | "Sr"
+            | "Jr"
+            | "Gen"
+            | "Gov"
+            | "Sen"
+            | "Rep"
+            | "Rev"
+            | "Lt"
+            | "Col"
+            | "Capt"
+            | "Sgt"
+            | "Maj"
+            | "Cmdr"
+            | "Adm"
+            | "Hon"
+            | "Pres"
+            | "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Sept"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+            | "No"
+            | "Nos"
+            | "Co"
+            | "Corp"
+            | "Inc"
+            | "Ltd"
+            | "Bros"
+            | "vs"
+            | "etc"
+            | "approx"
+            | "est"
+            | "Fig"
+            | "Vol"
+            | "pp"
+            | "U.S"
+            | "U.K"
+            | "U.N"
+            | "E.U"
+            | "e.g"
+            | "i.e"
+            | "a.m"
+            | "p.m"
+            | "Mt"
+            | "Ft"
+            | "Ave"
+            | "Blvd"
+            | "Dept"
+            | "Univ"
+            | "Assn"
+            | "Govt"
+    )
+}
 
 /// A document prepared for recognisers: its text, sentence ranges and char offsets.
 #[derive(Debug)]
@@ -27,8 +89,9 @@ pub struct Doc<'a> {
     /// The multi-byte chars, in order: empty when the text is ASCII (then char index = byte
     /// index).
     wide: Vec<Wide>,
-    /// Per sentence: its text with white space folded, computed on first use.
-    folded: Vec<OnceLock<String>>,
+    /// Per sentence: its text with white space folded, computed on first use; `None` when the
+    /// sentence has nothing to fold (most do: no copy is kept then).
+    folded: Vec<OnceLock<Option<String>>>,
 }
 
 /// A multi-byte char: its first byte, its length in bytes, and the extra bytes (beyond one per
@@ -60,12 +123,21 @@ impl<'a> Doc<'a> {
     /// The sentence text of a sentence range, with hard line breaks folded into spaces.
     pub fn sentence_text(&self, range: &Range<usize>) -> String {
         let idx = self.sentences.partition_point(|s| s.start < range.start);
-        match (self.sentences.get(idx), self.folded.get(idx)) {
-            (Some(s), Some(cell)) if s == range => cell
-                .get_or_init(|| fold_whitespace(&self.text[range.clone()]))
-                .clone(),
+        match self.sentences.get(idx) {
+            Some(s) if s == range => self.folded_sentence(idx).to_string(),
             _ => fold_whitespace(&self.text[range.clone()]),
         }
+    }
+
+    /// The folded text of sentence `idx`.
+    fn folded_sentence(&self, idx: usize) -> &str {
+        let raw = &self.text[self.sentences[idx].clone()];
+        let folded = self.folded[idx].get_or_init(|| match fold_whitespace_cow(raw) {
+            std::borrow::Cow::Borrowed(_) => None,
+            std::borrow::Cow::Owned(folded) => Some(folded),
+        });
+        // a sentence range is trimmed, so the unfolded text is the raw one
+        folded.as_deref().unwrap_or(raw)
     }
 
     /// The sentence containing a byte offset (the last one starting at or before it).
@@ -94,12 +166,17 @@ impl<'a> Doc<'a> {
 
     /// Provenance of a byte span: char start, char end, surface text, sentence text.
     pub fn provenance(&self, span: Range<usize>) -> (usize, usize, String, String) {
-        let sentence = self.sentence_of(span.start);
+        // the sentence of `sentence_of`, its text as `sentence_text` gives it
+        let idx = self.sentences.partition_point(|s| s.start <= span.start);
+        let sentence = match idx.checked_sub(1) {
+            Some(idx) => self.folded_sentence(idx).to_string(),
+            None => fold_whitespace(&self.text[self.sentence_of(span.start)]),
+        };
         (
             self.char_offset(span.start),
             self.char_offset(span.end),
             fold_whitespace(&self.text[span]),
-            self.sentence_text(&sentence),
+            sentence,
         )
     }
 }
@@ -114,8 +191,8 @@ fn wide_chars(text: &str) -> Vec<Wide> {
     let mut extra = 0u32;
     let mut i = 0usize;
     while i < bytes.len() {
-        match bytes[i..].iter().position(|&b| b >= 0x80) {
-            Some(p) => i += p,
+        match next_non_ascii(bytes, i) {
+            Some(p) => i = p,
             None => break,
         }
         let b = bytes[i];
@@ -133,6 +210,22 @@ fn wide_chars(text: &str) -> Vec<Wide> {
         i += len as usize;
     }
     out
+}
+
+/// The first byte at or after `from` that is not ASCII. Runs of ASCII between multi-byte chars
+/// are long: they are skipped eight bytes at a time.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if u64::from_le_bytes(word) & HIGH_BITS != 0 {
+            break;
+        }
+        i += 8;
+    }
+    bytes[i..].iter().position(|&b| b >= 0x80).map(|p| i + p)
 }
 
 /// Splits text into sentence byte ranges. Boundaries: `.`, `!`, `?` (with closing quotes or
@@ -241,19 +334,22 @@ fn is_boundary(text: &str, dot: usize, after: usize) -> bool {
         return true;
     }
     // single initial: "J. Smith", "U.S." handled below
-    if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
+    let mut chars = word.chars();
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && c.is_uppercase()
+    {
         return false;
     }
     // a company suffix ends a sentence only before a clear opener ("Acme Corp. The firm")
     if matches!(word, "Co" | "Corp" | "Inc" | "Ltd" | "Bros") {
         return starts_with_opener(next);
     }
-    if word.len() <= 6 && ABBREVIATIONS.contains(&word) {
+    if word.len() <= 6 && is_abbreviation(word) {
         // "No." before a number is not a boundary; "No." at the end of a sentence is rare
         return false;
     }
     // dotted acronyms ("U.S.", "U.K.") end a sentence only before a clear sentence opener
-    if word.contains('.')
+    if word.as_bytes().contains(&b'.')
         && word
             .chars()
             .filter(|c| c.is_alphabetic())
@@ -308,11 +404,25 @@ fn starts_with_opener(next: &str) -> bool {
 }
 
 fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
-    let slice = &text[range.clone()];
-    let lead = slice.len() - slice.trim_start().len();
-    let trail = slice.len() - slice.trim_end().len();
-    if lead + trail < slice.len() {
-        out.push(range.start + lead..range.end - trail);
+    // ASCII white space by byte; a non-ASCII char left at an edge may be white space too,
+    // which the char-level trim then decides
+    let bytes = text.as_bytes();
+    let space = |b: u8| matches!(b, b' ' | b'\t'..=b'\r');
+    let (mut start, mut end) = (range.start, range.end);
+    while start < end && space(bytes[start]) {
+        start += 1;
+    }
+    while end > start && space(bytes[end - 1]) {
+        end -= 1;
+    }
+    if start < end && (bytes[start] >= 0x80 || bytes[end - 1] >= 0x80) {
+        let slice = &text[start..end];
+        let lead = slice.len() - slice.trim_start().len();
+        let trail = slice.len() - slice.trim_end().len();
+        (start, end) = (start + lead, (end - trail).max(start + lead));
+    }
+    if start < end {
+        out.push(start..end);
     }
 }
 

@@ -5,7 +5,10 @@
 
 pub use super::lexicon::is_period_word;
 use super::tidy::is_nonhead;
-use super::tokens::{DETERMINERS, GENERIC_HEAD, Kind, NP_PREPOSITIONS, Token, is_break, is_chain};
+use super::tokens::{
+    BREAK_WORD, CHAIN_WORD, DETERMINERS, GENERIC_HEAD, Kind, NP_PREPOSITIONS, Token, is_break,
+    is_chain, word_classes,
+};
 
 /// Where a figure's metric comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,8 +98,13 @@ impl<'a> Walker<'a> {
     }
 
     fn is_verb(&self, i: usize) -> bool {
-        let Some(w) = self.word(i) else { return false };
-        if is_chain(w) && !NP_OK.contains(&w) {
+        self.word(i)
+            .is_some_and(|w| self.is_verb_of_class(i, w, word_classes(w)))
+    }
+
+    /// [`Self::is_verb`] for the word `w` at token `i`, given its [`word_classes`].
+    fn is_verb_of_class(&self, i: usize, w: &str, classes: u8) -> bool {
+        if classes & CHAIN_WORD != 0 && !NP_OK.contains(&w) {
             return true;
         }
         let raw = &self.text[self.tokens[i].span.clone()];
@@ -148,7 +156,8 @@ impl<'a> Walker<'a> {
                 break;
             }
             let w = self.word(i).unwrap_or_default();
-            if is_break(w) || self.is_verb(i) {
+            let classes = word_classes(w);
+            if classes & BREAK_WORD != 0 || self.is_verb_of_class(i, w, classes) {
                 break;
             }
             if matches!(w, "and" | "or" | "with" | "&") {
@@ -189,7 +198,8 @@ impl<'a> Walker<'a> {
         let mut j = start;
         while j < self.tokens.len() && j - start < 7 {
             let Some(w) = self.word(j) else { break };
-            if is_break(w) || self.is_verb(j) {
+            let classes = word_classes(w);
+            if classes & BREAK_WORD != 0 || self.is_verb_of_class(j, w, classes) {
                 break;
             }
             if NP_PREPOSITIONS.contains(&w) && w != "of" {
@@ -465,10 +475,14 @@ impl<'a> Walker<'a> {
             .iter()
             .rposition(|(_, w)| !edge(w) && *w != "and")
             .map_or(0, |last| last + 1);
-        words[..end]
-            .iter()
-            .map(|(raw, _)| *raw)
-            .collect::<Vec<_>>()
-            .join(" ")
+        let words = &words[..end];
+        let mut name = String::with_capacity(words.iter().map(|(raw, _)| raw.len() + 1).sum());
+        for (k, (raw, _)) in words.iter().enumerate() {
+            if k > 0 {
+                name.push(' ');
+            }
+            name.push_str(raw);
+        }
+        name
     }
 }

@@ -20,7 +20,6 @@ use regex::Regex;
 
 use crate::fact::{Fact, FactKind, Value};
 use crate::period::{self, Anchor, Date, Period, PeriodMention, Role, When};
-use crate::places;
 use crate::quantity::Mention;
 use crate::taxonomy::Taxonomy;
 use crate::text::Doc;
@@ -137,7 +136,9 @@ pub fn extract(
             .take(sentences.len())
             .collect(),
     };
+    let mut scratch = sentence::Scratch::default();
     let main_place = OnceCell::new();
+    let doc_places = OnceCell::new();
     let mut facts = Vec::new();
     let mut seen: BTreeMap<(u64, String, String, String), (usize, String)> = BTreeMap::new();
     // the one metric the previous sentence stated, with its unit: what "It rose 5%" is about
@@ -161,13 +162,15 @@ pub fn extract(
                 anchor: periods.anchor,
                 recent: &|| periods.recent(si),
                 main_place: &main_place,
+                doc_places: &doc_places,
                 antecedent: antecedent
                     .as_ref()
                     .filter(|(_, _, s)| s + 1 == si)
                     .map(|(m, u, _)| (m.as_str(), u.as_str())),
                 previous_start: sentences[si.saturating_sub(1)].start,
+                tense: OnceCell::new(),
             };
-            ctx.facts(in_sentence)
+            ctx.facts(in_sentence, &mut scratch)
         } else {
             Vec::new()
         };
@@ -238,14 +241,13 @@ impl Periods<'_> {
     fn of(&self, si: usize) -> &SentencePeriods {
         self.found[si].get_or_init(|| {
             let figures = &self.figures[si];
-            let periods: Vec<PeriodMention> = period::find(self.text, self.sentences[si].clone())
-                .into_iter()
-                .filter(|p| {
-                    !figures
-                        .iter()
-                        .any(|&i| overlaps(&self.quantities[i].span, &p.span))
-                })
-                .collect();
+            let mut periods: Vec<PeriodMention> =
+                period::find(self.text, self.sentences[si].clone());
+            periods.retain(|p| {
+                !figures
+                    .iter()
+                    .any(|&i| overlaps(&self.quantities[i].span, &p.span))
+            });
             // only relative periods without a document date lean on the story's current one
             let leaning = self.anchor.is_none() && periods.iter().any(|p| p.when.is_relative());
             let recent = if leaning { self.recent(si) } else { None };
@@ -308,10 +310,11 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
-/// The place a story is mostly about: the most named one, the first named on a tie.
-fn main_place(text: &str) -> Option<&'static str> {
+/// The place a story is mostly about, given the places it names: the most named one, the
+/// first named on a tie.
+fn main_place(found: &[(Range<usize>, &'static str)]) -> Option<&'static str> {
     let mut counts: Vec<(&'static str, usize)> = Vec::new();
-    for (_, place) in places::find(text) {
+    for &(_, place) in found {
         match counts.iter_mut().find(|(p, _)| *p == place) {
             Some((_, n)) => *n += 1,
             None => counts.push((place, 1)),
@@ -335,35 +338,54 @@ fn build(
     period: Period,
     status: &str,
 ) -> Vec<Fact> {
-    let values: Vec<(f64, &str)> = match mention.value {
-        Value::Single(v) => vec![(v, mention.qualifier)],
-        Value::Range([low, high]) => vec![(low, "at_least"), (high, "at_most")],
+    let (start, end, text, sentence) = doc.provenance(mention.span.clone());
+    let fact = |value: f64, qualifier: &str, metric, unit, text, sentence| Fact {
+        kind: FactKind::Indicator {
+            metric,
+            jurisdiction: jurisdiction.to_string(),
+            value,
+            unit,
+            qualifier: qualifier.to_string(),
+            period: period.to_string(),
+            status: status.to_string(),
+        },
+        start,
+        end,
+        text,
+        sentence,
     };
-    let (start, end, surface, sentence) = doc.provenance(mention.span.clone());
-    values
-        .into_iter()
-        .map(|(value, qualifier)| Fact {
-            kind: FactKind::Indicator {
-                metric: metric.clone(),
-                jurisdiction: jurisdiction.to_string(),
-                value,
-                unit: unit.clone(),
-                qualifier: qualifier.to_string(),
-                period: period.to_string(),
-                status: status.to_string(),
-            },
-            start,
-            end,
-            text: surface.clone(),
-            sentence: sentence.clone(),
-        })
-        .collect()
+    match mention.value {
+        Value::Single(v) => vec![fact(v, mention.qualifier, metric, unit, text, sentence)],
+        Value::Range([low, high]) => vec![
+            fact(
+                low,
+                "at_least",
+                metric.clone(),
+                unit.clone(),
+                text.clone(),
+                sentence.clone(),
+            ),
+            fact(high, "at_most", metric, unit, text, sentence),
+        ],
+    }
 }
 
 /// Whether a clause break can start with byte `b`: a cheap filter before [`clause_break_at`].
 fn may_break(b: u8) -> bool {
-    matches!(b, b',' | b';' | b':' | b'b' | b'B' | b'w' | b'W')
+    MAY_BREAK[usize::from(b)]
 }
+
+/// [`may_break`] as a table: it runs for every byte before and after each figure.
+const MAY_BREAK: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut k = 0;
+    let starts = *b",;:bBwW";
+    while k < starts.len() {
+        table[starts[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
 
 /// The end of the last clause break in `s`.
 fn last_clause_break(s: &[u8]) -> Option<usize> {

@@ -27,6 +27,14 @@ static LEVEL_OF: LazyLock<Regex> = LazyLock::new(|| {
 /// Durations are how long something lasted, not a measure of it.
 const DURATION_UNITS: &[&str] = &["years", "days", "months"];
 
+/// Buffers of [`Sentence::facts`], kept across the sentences of a document: the tokens and
+/// the lower-cased text of the sentence.
+#[derive(Default)]
+pub(super) struct Scratch {
+    tokens: Vec<Token>,
+    lower: String,
+}
+
 pub(super) struct Sentence<'a, 'd> {
     pub doc: &'a Doc<'d>,
     pub range: Range<usize>,
@@ -37,14 +45,20 @@ pub(super) struct Sentence<'a, 'd> {
     /// The story's current period, worked out when first asked for.
     pub recent: &'a dyn Fn() -> Option<Period>,
     pub main_place: &'a std::cell::OnceCell<Option<&'static str>>,
+    /// The places of the whole document, once listed (for its main place).
+    pub doc_places: &'a std::cell::OnceCell<Vec<(Range<usize>, &'static str)>>,
     /// The one metric (and unit) the previous sentence stated.
     pub antecedent: Option<(&'a str, &'a str)>,
     /// Where the sentence before this one starts (this sentence's start for the first).
     pub previous_start: usize,
+    /// The tense of the whole sentence, worked out when first asked for.
+    pub tense: std::cell::OnceCell<Tense>,
 }
 
 impl Sentence<'_, '_> {
-    pub fn facts(&self, mentions: &[usize]) -> Vec<Fact> {
+    /// The facts of the figures `mentions`; `scratch` holds buffers reused from sentence to
+    /// sentence.
+    pub fn facts(&self, mentions: &[usize], scratch: &mut Scratch) -> Vec<Fact> {
         if !mentions.iter().any(|&i| eligible(&self.quantities[i])) {
             return Vec::new();
         }
@@ -53,29 +67,48 @@ impl Sentence<'_, '_> {
             .iter()
             .map(|&i| (i, self.quantities[i].span.clone()))
             .collect();
-        let tokens = tokenize(text, self.range.clone(), &spans);
-        let lower = text[self.range.clone()].to_ascii_lowercase();
+        tokenize(text, self.range.clone(), &spans, &mut scratch.tokens);
+        let tokens = &scratch.tokens;
+        let lower = &mut scratch.lower;
+        lower.clear();
+        lower.push_str(&text[self.range.clone()]);
+        lower.make_ascii_lowercase();
+        let lower = &*lower;
         let walker = Walker {
             text,
-            tokens: &tokens,
-            lower: &lower,
+            tokens,
+            lower,
             base: self.range.start,
         };
-        let places: Vec<(Range<usize>, &'static str)> = places::find(&text[self.range.clone()])
-            .into_iter()
-            .map(|(r, p)| (r.start + self.range.start..r.end + self.range.start, p))
-            .filter(|(r, _)| {
-                !spans
+        let mut places: Vec<(Range<usize>, &'static str)> = match self.doc_places.get() {
+            // the document's places, once listed for its main place: no second search
+            Some(all) => {
+                let first = all.partition_point(|(r, _)| r.start < self.range.start);
+                all[first..]
                     .iter()
-                    .any(|(_, q)| q.start <= r.start && r.end <= q.end)
-            })
-            .collect();
+                    .take_while(|(r, _)| r.end <= self.range.end)
+                    .cloned()
+                    .collect()
+            }
+            None => {
+                let mut found = places::find(&text[self.range.clone()]);
+                for (r, _) in &mut found {
+                    *r = r.start + self.range.start..r.end + self.range.start;
+                }
+                found
+            }
+        };
+        places.retain(|(r, _)| {
+            !spans
+                .iter()
+                .any(|(_, q)| q.start <= r.start && r.end <= q.end)
+        });
         let mut statements: Vec<Statement> = Vec::new();
         for &i in mentions {
             let Some(q_tok) = tokens.iter().position(|t| t.kind == Kind::Quantity(i)) else {
                 continue;
             };
-            let statement = self.statement(&walker, &tokens, &places, i, q_tok, &statements);
+            let statement = self.statement(&walker, tokens, &places, i, q_tok, &statements);
             statements.push(statement);
         }
         let has_point = self.periods.iter().any(|p| p.role != Role::Base);
@@ -88,7 +121,7 @@ impl Sentence<'_, '_> {
             if s.from && self.base_period(s, &statements).is_none() {
                 continue;
             }
-            let chosen = self.period_of(s, &statements, &tokens, &walker);
+            let chosen = self.period_of(s, &statements, tokens, &walker);
             let (period, explicit) = match chosen.and_then(|k| self.resolved[k].map(|p| (p, k))) {
                 Some((p, k)) => (p, Some(k)),
                 None if chosen.is_none()
@@ -109,9 +142,11 @@ impl Sentence<'_, '_> {
                 .as_ref()
                 .map(|(_, p)| *p)
                 .or_else(|| {
-                    *self
-                        .main_place
-                        .get_or_init(|| super::main_place(self.doc.text))
+                    *self.main_place.get_or_init(|| {
+                        super::main_place(
+                            self.doc_places.get_or_init(|| places::find(self.doc.text)),
+                        )
+                    })
                 })
                 .unwrap_or("");
             let unit = match &s.per {

@@ -61,10 +61,22 @@ fn boundary(s: &str, at: usize) -> bool {
         .is_none_or(|c| !c.is_alphanumeric())
 }
 
+/// `haystack[from..].find(word)`, as an offset into `haystack`, found by the word's first
+/// byte: the texts searched are short, and a substring searcher costs more to set up for each
+/// of the many variants than it saves.
+fn find_from(haystack: &str, word: &str, from: usize) -> Option<usize> {
+    let Some(&first) = word.as_bytes().first() else {
+        return Some(from);
+    };
+    let bytes = haystack.as_bytes();
+    memchr::memchr_iter(first, &bytes[from..])
+        .map(|k| from + k)
+        .find(|&at| bytes[at..].starts_with(word.as_bytes()))
+}
+
 fn word_at(lower: &str, word: &str, from: usize) -> Option<usize> {
     let mut start = from;
-    while let Some(k) = lower[start..].find(word) {
-        let at = start + k;
+    while let Some(at) = find_from(lower, word, start) {
         let end = at + word.len();
         let after_ok = lower[end..]
             .chars()

@@ -4,7 +4,7 @@
 //! with no measurable head ("well", "first six months") or that only name a place or a body
 //! ("China", "State Council"). Word classes come from `data/metric_words.txt`.
 
-use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use super::tokens::{DETERMINERS, NP_PREPOSITIONS, WordMap};
@@ -16,6 +16,11 @@ const VERB: u8 = 1;
 const NOUN: u8 = 2;
 const NONHEAD: u8 = 4;
 const MEASURE: u8 = 8;
+/// The closed classes of this module, in the same map: determiners, prepositions and
+/// conjunctions ([`Word::function`]), prepositions alone, and edge adverbs.
+const FUNCTION: u8 = 16;
+const PREPOSITION: u8 = 32;
+const EDGE_ADVERB: u8 = 64;
 
 static CLASSES: LazyLock<WordMap<u8>> = LazyLock::new(|| {
     let mut classes = WordMap::<u8>::default();
@@ -36,6 +41,17 @@ static CLASSES: LazyLock<WordMap<u8>> = LazyLock::new(|| {
             continue;
         }
         *classes.entry(line).or_default() |= section;
+    }
+    for list in [DETERMINERS, NP_PREPOSITIONS, PREPOSITIONS, CONJUNCTIONS] {
+        for &w in list {
+            *classes.entry(w).or_default() |= FUNCTION;
+        }
+    }
+    for &w in PREPOSITIONS {
+        *classes.entry(w).or_default() |= PREPOSITION;
+    }
+    for &w in EDGE_ADVERBS {
+        *classes.entry(w).or_default() |= EDGE_ADVERB;
     }
     classes
 });
@@ -124,7 +140,7 @@ const POSSESSIVES: &[&str] = &[
 /// A word of a phrase, with what is asked of it many times worked out once.
 struct Word<'a> {
     raw: &'a str,
-    lower: Cow<'a, str>,
+    lower: &'a str,
     /// Classes of the lower-case word, and of its [stem](Word::stem).
     classes: u8,
     stem_classes: u8,
@@ -132,18 +148,11 @@ struct Word<'a> {
 }
 
 impl<'a> Word<'a> {
-    fn new(raw: &'a str) -> Self {
-        let lower = if raw.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(raw.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(raw)
-        };
-        let w: &str = &lower;
-        let function = DETERMINERS.contains(&w)
-            || NP_PREPOSITIONS.contains(&w)
-            || PREPOSITIONS.contains(&w)
-            || CONJUNCTIONS.contains(&w);
+    /// A word as written, and in ASCII lower case.
+    fn new(raw: &'a str, lower: &'a str) -> Self {
+        let w = lower;
         let classes = classes(w);
+        let function = classes & FUNCTION != 0;
         let stem = stem_of(w);
         let stem_classes = if stem == w {
             classes
@@ -159,15 +168,15 @@ impl<'a> Word<'a> {
         }
     }
 
-    fn lower(&self) -> &str {
-        &self.lower
+    fn lower(&self) -> &'a str {
+        self.lower
     }
     fn capitalised(&self) -> bool {
         self.raw.starts_with(|c: char| c.is_uppercase())
     }
     /// The word without a possessive ending: "China's" → "china".
     fn stem(&self) -> &str {
-        stem_of(&self.lower)
+        stem_of(self.lower)
     }
     fn is(&self, class: u8) -> bool {
         self.classes & class != 0
@@ -176,8 +185,8 @@ impl<'a> Word<'a> {
         self.stem_classes & class != 0
     }
     fn adverb(&self) -> bool {
-        let w = &*self.lower;
-        EDGE_ADVERBS.contains(&w)
+        let w = self.lower;
+        self.is(EDGE_ADVERB)
             || (w.len() > 4 && w.ends_with("ly") && !self.capitalised() && !self.is(NOUN))
     }
     fn function(&self) -> bool {
@@ -190,13 +199,43 @@ fn stem_of(lower: &str) -> &str {
     w.strip_suffix("'s").unwrap_or(w)
 }
 
-fn words(phrase: &str) -> Vec<Word<'_>> {
-    phrase.split_whitespace().map(Word::new).collect()
+/// The words of a phrase, given with its ASCII lower case (`lower`): one lower-case copy for
+/// all the words.
+fn words<'a>(phrase: &'a str, lower: &'a str) -> Vec<Word<'a>> {
+    let word = |r: Range<usize>| Word::new(&phrase[r.clone()], &lower[r]);
+    if !phrase.is_ascii() {
+        // lower-casing ASCII letters moves no white space: both split alike
+        return phrase
+            .split_whitespace()
+            .zip(lower.split_whitespace())
+            .map(|(raw, lower)| Word::new(raw, lower))
+            .collect();
+    }
+    // ASCII: split by byte, as `split_whitespace` would
+    let bytes = phrase.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() / 4 + 1);
+    let mut start = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        let space = matches!(b, b' ' | b'\t'..=b'\r');
+        match (space, start) {
+            (true, Some(s)) => {
+                out.push(word(s..i));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(word(s..bytes.len()));
+    }
+    out
 }
 
 /// The tidied metric, or `None` when the phrase names nothing measurable.
 pub fn tidy(phrase: &str) -> Option<String> {
-    let words = words(phrase);
+    let lower = phrase.to_ascii_lowercase();
+    let words = words(phrase, &lower);
     // "Renault sales than vehicles": a comparison is no part of the measure
     let n = words
         .iter()
@@ -232,10 +271,7 @@ pub fn tidy(phrase: &str) -> Option<String> {
     // "good distribution of such subsidies and economic growth": after a complete phrase with
     // its complement, "and" starts the measured thing
     if let Some(a) = kept.iter().rposition(|w| w.lower == "and") {
-        let left_has_complement = kept[..a]
-            .iter()
-            .skip(1)
-            .any(|w| PREPOSITIONS.contains(&w.lower()))
+        let left_has_complement = kept[..a].iter().skip(1).any(|w| w.is(PREPOSITION))
             && !kept[..a].iter().any(|w| w.lower == "between");
         let right = &kept[a + 1..];
         let right_plain = !right.is_empty()
@@ -249,7 +285,7 @@ pub fn tidy(phrase: &str) -> Option<String> {
     while kept.len() > 1 && (ORDINALS.contains(&kept[0].lower()) || kept[0].adverb()) {
         kept.remove(0);
     }
-    let mut kept = cut_time_phrase(&kept);
+    kept.truncate(time_phrase_start(&kept));
     // "division's sales jumping": a participle after the measure
     if kept.len() > 1
         && kept.last().is_some_and(|w| is_verb_like_ing(w))
@@ -264,20 +300,28 @@ pub fn tidy(phrase: &str) -> Option<String> {
             kept.pop();
         }
     }
-    let kept = trim_refs(kept);
-    if !has_head_refs(kept.clone()) {
+    trim_refs(&mut kept);
+    if !has_head_refs(&kept) {
         return None;
     }
-    Some(kept.iter().map(|w| w.raw).collect::<Vec<_>>().join(" "))
+    let mut tidied = String::with_capacity(phrase.len());
+    for (k, w) in kept.iter().enumerate() {
+        if k > 0 {
+            tidied.push(' ');
+        }
+        tidied.push_str(w.raw);
+    }
+    Some(tidied)
 }
 
 /// Whether a phrase names only a body or place: capitalised words and no measure noun.
 pub fn named_only(phrase: &str) -> bool {
-    let words = words(phrase);
-    let content: Vec<&Word<'_>> = words.iter().filter(|w| !w.function()).collect();
-    !content.is_empty()
-        && content.iter().all(|w| w.capitalised())
-        && !content.iter().any(|w| w.stem_is(MEASURE))
+    let lower = phrase.to_ascii_lowercase();
+    let words = words(phrase, &lower);
+    let mut content = words.iter().filter(|w| !w.function()).peekable();
+    content.peek().is_some()
+        && content.clone().all(|w| w.capitalised())
+        && !content.any(|w| w.stem_is(MEASURE))
 }
 
 /// The trailing run of capitalised words of a phrase (with "of"/"and"/"&" inside it): the
@@ -327,7 +371,8 @@ fn is_verb(words: &[Word<'_>], k: usize) -> bool {
 
 /// A lower-case -ing word that is no noun: "jumping", "adding", "leading".
 pub fn is_verb_like_ing_word(raw: &str) -> bool {
-    is_verb_like_ing(&Word::new(raw))
+    let lower = raw.to_ascii_lowercase();
+    is_verb_like_ing(&Word::new(raw, &lower))
 }
 
 fn is_verb_like_ing(w: &Word<'_>) -> bool {
@@ -354,7 +399,7 @@ fn trim<'w, 'a>(words: &'w [Word<'a>]) -> &'w [Word<'a>] {
     &words[s..e]
 }
 
-fn trim_refs<'w, 'a>(words: Vec<&'w Word<'a>>) -> Vec<&'w Word<'a>> {
+fn trim_refs(words: &mut Vec<&Word<'_>>) {
     let mut s = 0;
     let mut e = words.len();
     while s < e && edge(words[s]) {
@@ -363,19 +408,19 @@ fn trim_refs<'w, 'a>(words: Vec<&'w Word<'a>>) -> Vec<&'w Word<'a>> {
     while e > s && edge(words[e - 1]) {
         e -= 1;
     }
-    words[s..e].to_vec()
+    words.truncate(e);
+    words.drain(..s);
 }
 
-/// Drops a trailing prepositional phrase that only states a time: "in the fourth", "for the
-/// whole", "in the week to 25", "at the end".
-fn cut_time_phrase<'w, 'a>(words: &[&'w Word<'a>]) -> Vec<&'w Word<'a>> {
+/// Where a trailing prepositional phrase that only states a time starts (else the length):
+/// "in the fourth", "for the whole", "in the week to 25", "at the end".
+fn time_phrase_start(words: &[&Word<'_>]) -> usize {
     let timeish = |w: &Word<'_>| {
         let l = w.lower();
         w.is(NONHEAD) || w.function() || l.bytes().any(|b| b.is_ascii_digit())
     };
     for p in 1..words.len() {
-        let prep = PREPOSITIONS.contains(&words[p].lower());
-        if !prep {
+        if !words[p].is(PREPOSITION) {
             continue;
         }
         let tail = &words[p + 1..];
@@ -388,24 +433,24 @@ fn cut_time_phrase<'w, 'a>(words: &[&'w Word<'a>]) -> Vec<&'w Word<'a>> {
             .is_some_and(|w| LEVEL_WORDS.contains(&w.lower()))
             && !tail.iter().any(|w| w.stem_is(MEASURE));
         if tail.iter().all(|w| timeish(w)) || level {
-            return words[..p].to_vec();
+            return p;
         }
     }
-    words.to_vec()
+    words.len()
 }
 
 fn has_head(words: &[Word<'_>]) -> bool {
-    has_head_refs(words.iter().collect())
+    has_head_refs(&words.iter().collect::<Vec<_>>())
 }
 
 /// A measurable head: the last word is a noun-like word, and a phrase of capitalised words
 /// only (a place, a company, a body) holds a measure noun.
-fn has_head_refs(words: Vec<&Word<'_>>) -> bool {
+fn has_head_refs(words: &[&Word<'_>]) -> bool {
     // the head stands before the first preposition: "collapse of Barings Bank", "prices in
     // London"
     let before_prep = words
         .iter()
-        .position(|w| PREPOSITIONS.contains(&w.lower()))
+        .position(|w| w.is(PREPOSITION))
         .filter(|&p| p > 0)
         .unwrap_or(words.len());
     let Some(last) = words[..before_prep].last() else {
@@ -426,9 +471,9 @@ fn has_head_refs(words: Vec<&Word<'_>>) -> bool {
     {
         return false;
     }
-    let content: Vec<&&Word<'_>> = words.iter().filter(|w| !w.function()).collect();
-    let named_only = content.iter().all(|w| w.capitalised());
-    !named_only || content.iter().any(|w| w.stem_is(MEASURE))
+    let mut content = words.iter().filter(|w| !w.function());
+    let named_only = content.clone().all(|w| w.capitalised());
+    !named_only || content.any(|w| w.stem_is(MEASURE))
 }
 
 #[cfg(test)]

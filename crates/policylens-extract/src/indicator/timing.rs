@@ -101,8 +101,10 @@ impl Sentence<'_, '_> {
         if s.own_status.is_some() {
             return None;
         }
-        let sentence = &self.doc.text[self.range.clone()];
-        match status::tense(sentence) {
+        let tense = *self
+            .tense
+            .get_or_init(|| status::tense(&self.doc.text[self.range.clone()]));
+        match tense {
             Tense::Past => (self.recent)(),
             Tense::Present => self.anchor.map(|a| Period::Year(a.year)),
             Tense::Other => None,

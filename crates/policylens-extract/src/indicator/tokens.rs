@@ -1,7 +1,7 @@
 //! Sentence tokens for the indicator grammar: words, punctuation, and whole quantity mentions
 //! collapsed into one token each, with the word classes the metric walker needs.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -21,77 +21,98 @@ pub enum Kind {
     Quantity(usize),
 }
 
-/// Tokens of `text[range]`; `quantities` are (mention index, byte span) pairs in text order.
+/// Tokens of `text[range]` into `out` (cleared first); `quantities` are (mention index, byte
+/// span) pairs in text order.
 pub fn tokenize(
     text: &str,
     range: Range<usize>,
     quantities: &[(usize, Range<usize>)],
-) -> Vec<Token> {
+    out: &mut Vec<Token>,
+) {
     let bytes = text.as_bytes();
-    // about one token per five bytes of running text: one allocation for most sentences
-    let mut out = Vec::with_capacity(range.len() / 4 + 4);
+    out.clear();
     let mut q = quantities.iter().peekable();
     let mut i = range.start;
     while i < range.end {
         while q.peek().is_some_and(|(_, span)| span.end <= i) {
             q.next();
         }
-        if let Some((idx, span)) = q.peek()
-            && span.start <= i
-        {
-            out.push(Token {
-                span: span.clone(),
-                kind: Kind::Quantity(*idx),
-            });
-            i = span.end;
-            continue;
-        }
-        let ch = char_at(text, i);
-        if ch.is_whitespace() {
+        let next_quantity = match q.peek() {
+            Some((idx, span)) if span.start <= i => {
+                out.push(Token {
+                    span: span.clone(),
+                    kind: Kind::Quantity(*idx),
+                });
+                i = span.end;
+                continue;
+            }
+            Some((_, span)) => span.start.min(range.end),
+            None => range.end,
+        };
+        // up to the next quantity only words, punctuation and white space, ASCII decided by
+        // byte (a word may run into the quantity: it is looked for again after each word)
+        while i < next_quantity {
+            let b = bytes[i];
+            let ch = char_at(text, i);
+            if ASCII_ALNUM[usize::from(b)] || (b >= 0x80 && ch.is_alphanumeric()) {
+                i = push_word(text, &range, i, out);
+                break;
+            }
+            if !ch.is_whitespace() {
+                out.push(Token {
+                    span: i..i + ch.len_utf8(),
+                    kind: Kind::Punct,
+                });
+            }
             i += ch.len_utf8();
-            continue;
         }
-        if ch.is_alphanumeric() {
-            let start = i;
-            let mut j = i;
-            while j < range.end {
-                if bytes[j].is_ascii_alphanumeric() {
-                    j += 1;
-                    continue;
-                }
-                let c = char_at(text, j);
-                let joins = c.is_alphanumeric()
-                    || (matches!(c, '\'' | '’' | '-' | '&' | '/' | '.')
-                        && text.len() > j + c.len_utf8()
-                        && char_at(text, j + c.len_utf8()).is_alphanumeric());
-                if !joins {
-                    break;
-                }
-                j += c.len_utf8();
-            }
-            // "U.S." keeps its final dot; "Ltd." does not
-            if j < range.end && bytes[j] == b'.' && bytes[start..j].contains(&b'.') {
-                j += 1;
-            }
-            // possessive after a plural: "mills'"
-            if j < range.end && bytes[j] == b'\'' && bytes[j - 1] == b's' {
-                j += 1;
-            }
-            out.push(Token {
-                span: start..j,
-                kind: Kind::Word,
-            });
-            i = j;
-            continue;
-        }
-        out.push(Token {
-            span: i..i + ch.len_utf8(),
-            kind: Kind::Punct,
-        });
-        i += ch.len_utf8();
     }
-    out
 }
+
+/// Pushes the word starting at byte `start` (an alphanumeric char); returns its end.
+fn push_word(text: &str, range: &Range<usize>, start: usize, out: &mut Vec<Token>) -> usize {
+    let bytes = text.as_bytes();
+    let mut j = start;
+    while j < range.end {
+        if ASCII_ALNUM[usize::from(bytes[j])] {
+            j += 1;
+            continue;
+        }
+        let c = char_at(text, j);
+        let joins = c.is_alphanumeric()
+            || (matches!(c, '\'' | '’' | '-' | '&' | '/' | '.')
+                && text.len() > j + c.len_utf8()
+                && char_at(text, j + c.len_utf8()).is_alphanumeric());
+        if !joins {
+            break;
+        }
+        j += c.len_utf8();
+    }
+    // "U.S." keeps its final dot; "Ltd." does not
+    if j < range.end && bytes[j] == b'.' && bytes[start..j].contains(&b'.') {
+        j += 1;
+    }
+    // possessive after a plural: "mills'"
+    if j < range.end && bytes[j] == b'\'' && bytes[j - 1] == b's' {
+        j += 1;
+    }
+    out.push(Token {
+        span: start..j,
+        kind: Kind::Word,
+    });
+    j
+}
+
+/// ASCII letters and digits, as a table: tested for every byte of every word.
+const ASCII_ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
 
 /// The character starting at byte `i` (a char boundary before the end of `text`), without
 /// decoding when it is ASCII.
@@ -461,11 +482,9 @@ pub const DETERMINERS: &[&str] = &[
 /// Prepositions that may sit inside a noun phrase ("share of", "deficit with China").
 pub const NP_PREPOSITIONS: &[&str] = &["of", "in", "for", "with", "between", "on", "to", "from"];
 
-/// A set of the grammar's words, hashed with FNV-1a instead of the default SipHash: the keys
-/// are fixed word lists, not input, so flooding resistance buys nothing, and words are looked
-/// up for every token the walker passes.
-pub type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
-/// A map from the grammar's words, hashed as [`WordSet`].
+/// A map from the grammar's words, hashed with FNV-1a instead of the default SipHash: the
+/// keys are fixed word lists, not input, so flooding resistance buys nothing, and words are
+/// looked up for every token the walker passes.
 pub type WordMap<V> = HashMap<&'static str, V, BuildHasherDefault<Fnv>>;
 
 /// The FNV-1a hash (64 bits).
@@ -489,15 +508,32 @@ impl Hasher for Fnv {
     }
 }
 
-static BREAK_SET: LazyLock<WordSet> = LazyLock::new(|| BREAK.iter().copied().collect());
-static CHAIN_SET: LazyLock<WordSet> = LazyLock::new(|| CHAIN.iter().copied().collect());
+/// Class bits of [`word_classes`]: the word is in [`BREAK`], in [`CHAIN`].
+pub const BREAK_WORD: u8 = 1;
+pub const CHAIN_WORD: u8 = 2;
+
+/// Both lists in one map, so that one lookup answers both questions.
+static CLASSES: LazyLock<WordMap<u8>> = LazyLock::new(|| {
+    let mut map = WordMap::<u8>::default();
+    for (list, class) in [(BREAK, BREAK_WORD), (CHAIN, CHAIN_WORD)] {
+        for &w in list {
+            *map.entry(w).or_default() |= class;
+        }
+    }
+    map
+});
+
+/// The classes of a lower-case word ([`BREAK_WORD`], [`CHAIN_WORD`]).
+pub fn word_classes(word: &str) -> u8 {
+    CLASSES.get(word).copied().unwrap_or_default()
+}
 
 /// Whether a lower-case word ends a noun phrase ([`BREAK`]).
 pub fn is_break(word: &str) -> bool {
-    BREAK_SET.contains(word)
+    word_classes(word) & BREAK_WORD != 0
 }
 
 /// Whether a lower-case word links a subject to its figure ([`CHAIN`]).
 pub fn is_chain(word: &str) -> bool {
-    CHAIN_SET.contains(word)
+    word_classes(word) & CHAIN_WORD != 0
 }

@@ -1,7 +1,14 @@
 //! White space folding: runs of spaces, tabs and line breaks (ASCII and Unicode) as one space.
 
+use std::borrow::Cow;
+
 /// Collapses runs of white space (including hard line breaks) into single spaces.
 pub fn fold_whitespace(s: &str) -> String {
+    fold_whitespace_cow(s).into_owned()
+}
+
+/// [`fold_whitespace`], borrowing the trimmed text when there is nothing to fold.
+pub fn fold_whitespace_cow(s: &str) -> Cow<'_, str> {
     let s = s.trim();
     let bytes = s.as_bytes();
     // fast path: nothing to fold (non-ASCII white space starts with 0xC2, 0xE1, 0xE2 or 0xE3)
@@ -12,7 +19,7 @@ pub fn fold_whitespace(s: &str) -> String {
                 && (b != 0xc2 || matches!(bytes.get(i + 1), Some(0x85 | 0xa0)))
         });
     if plain {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
@@ -41,7 +48,7 @@ pub fn fold_whitespace(s: &str) -> String {
     if !pending_space {
         out.push_str(&s[run..]);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Whether `bytes` is ASCII without control bytes or double spaces, so that folding changes
