@@ -17,7 +17,7 @@ pub use taxonomy::{Taxonomy, TaxonomyError};
 
 /// Version of the extraction rules; bump it when the output for some input changes, so the
 /// aggregate replaces older bundles of re-extracted documents.
-pub const EXTRACTOR_VERSION: &str = "0.1.0";
+pub const EXTRACTOR_VERSION: &str = "0.2.0";
 
 /// A document as the extractor sees it.
 #[derive(Debug, Clone, Copy)]

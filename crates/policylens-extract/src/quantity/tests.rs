@@ -92,6 +92,22 @@ fn directions() {
         "rose 12.3% to $1.15 trillion",
         &["12.3 percent exact up", "1150000000000 USD exact"],
     );
+    // bare present-tense stems as well as their past and third-person forms
+    check("profits slump 27%", &["27 percent exact down"]);
+    check("shares gained 5%", &["5 percent exact up"]);
+    // bare "gain" before an amount is the accounting noun, not a change
+    check("net includes gain 500,000 dlrs", &["500000 USD exact"]);
+    check("sales jump 40%", &["40 percent exact up"]);
+    check("output may climb 2 pct", &["2 percent exact up"]);
+    check("exports soar 30%", &["30 percent exact up"]);
+    check("the plan would boost wages 10%", &["10 percent exact"]);
+    check(
+        "the levy boosts revenue, which boosts 10%",
+        &["10 percent exact up"],
+    );
+    check("firms expand 8%", &["8 percent exact up"]);
+    // a misspelled stem is no direction word
+    check("gaine 5%", &["5 percent exact"]);
 }
 
 #[test]
