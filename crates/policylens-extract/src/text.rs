@@ -81,6 +81,26 @@ fn is_abbreviation(word: &str) -> bool {
     )
 }
 
+/// Month names, and their abbreviations as wire copy writes them ("Sept", not "May").
+pub(crate) const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+pub(crate) const MONTH_ABBREVIATIONS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+];
+
 /// A document prepared for recognisers: its text, sentence ranges and char offsets.
 #[derive(Debug)]
 pub struct Doc<'a> {

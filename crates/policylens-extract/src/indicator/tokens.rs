@@ -2,9 +2,11 @@
 //! collapsed into one token each, with the word classes the metric walker needs.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 use std::sync::LazyLock;
+
+use crate::taxonomy::Fnv;
 
 /// A token of a sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -486,27 +488,6 @@ pub const NP_PREPOSITIONS: &[&str] = &["of", "in", "for", "with", "between", "on
 /// keys are fixed word lists, not input, so flooding resistance buys nothing, and words are
 /// looked up for every token the walker passes.
 pub type WordMap<V> = HashMap<&'static str, V, BuildHasherDefault<Fnv>>;
-
-/// The FNV-1a hash (64 bits).
-pub struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
 
 /// Class bits of [`word_classes`]: the word is in [`BREAK`], in [`CHAIN`].
 pub const BREAK_WORD: u8 = 1;

@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 
 use crate::fact::{Fact, FactKind};
 use crate::taxonomy::{Fnv, Taxonomy};
-use crate::text::{Doc, fold_whitespace};
+use crate::text::{Doc, MONTH_ABBREVIATIONS, MONTHS, fold_whitespace};
 
 use chunk::Chunk;
 use coreference::Registry;
@@ -386,34 +386,8 @@ fn is_dateline(line: &str) -> bool {
     let mut parts = date.split_whitespace();
     let month = parts.next().unwrap_or("").trim_end_matches('.');
     let day = parts.next().unwrap_or("");
-    const MONTHS: &[&str] = &[
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "May",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
-        "January",
-        "February",
-        "March",
-        "April",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     city_caps
-        && MONTHS.contains(&month)
+        && (MONTHS.contains(&month) || MONTH_ABBREVIATIONS.contains(&month))
         && !day.is_empty()
         && day.len() <= 2
         && day.chars().all(|c| c.is_ascii_digit())

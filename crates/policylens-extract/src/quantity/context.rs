@@ -10,6 +10,7 @@
 use std::sync::LazyLock;
 
 use crate::period::floor_char_boundary;
+use crate::text::{MONTH_ABBREVIATIONS, MONTHS};
 
 /// ASCII white space as `\s` reads it with Unicode off: `\x0B` included, unlike
 /// [`u8::is_ascii_whitespace`].
@@ -520,25 +521,6 @@ pub fn direction(text: &str, start: usize, end: usize) -> &'static str {
         ""
     }
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-const MONTH_ABBREVIATIONS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
-];
 
 /// The words that number the thing after them: "No. 10", "Boeing 747".
 const NUMBERING: [&str; 21] = [
