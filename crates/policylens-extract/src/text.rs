@@ -101,6 +101,17 @@ pub(crate) const MONTH_ABBREVIATIONS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
 ];
 
+/// ASCII letters and digits, as a table: the tokenizers test it for every byte of every word.
+pub(crate) const ASCII_ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 /// A document prepared for recognisers: its text, sentence ranges and char offsets.
 #[derive(Debug)]
 pub struct Doc<'a> {

@@ -7,6 +7,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use crate::taxonomy::Fnv;
+use crate::text::ASCII_ALNUM;
 
 /// A token of a sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,17 +105,6 @@ fn push_word(text: &str, range: &Range<usize>, start: usize, out: &mut Vec<Token
     });
     j
 }
-
-/// ASCII letters and digits, as a table: tested for every byte of every word.
-const ASCII_ALNUM: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    table
-};
 
 /// The character starting at byte `i` (a char boundary before the end of `text`), without
 /// decoding when it is ASCII.

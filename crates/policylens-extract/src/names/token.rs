@@ -1,7 +1,7 @@
 //! Word tokens for the name recognisers: byte spans, capitalisation, sentence membership, with
 //! dotted acronyms ("U.S."), hyphenated names ("Marie-Pierre") and split-off possessives.
 
-use crate::text::Doc;
+use crate::text::{ASCII_ALNUM, Doc};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub fn tokenize(doc: &Doc<'_>) -> Vec<Token> {
                 i += 1;
                 continue;
             }
-            (1, WORD_BYTE[usize::from(b)])
+            (1, ASCII_ALNUM[usize::from(b)])
         } else {
             let ch = char_at(text, i);
             if ch.is_whitespace() {
@@ -131,7 +131,7 @@ pub fn tokenize(doc: &Doc<'_>) -> Vec<Token> {
 /// End of the run of ASCII letters and digits starting at `start`.
 fn ascii_word_run(bytes: &[u8], start: usize) -> usize {
     let mut i = start;
-    while i < bytes.len() && WORD_BYTE[usize::from(bytes[i])] {
+    while i < bytes.len() && ASCII_ALNUM[usize::from(bytes[i])] {
         i += 1;
     }
     i
@@ -220,17 +220,6 @@ fn word_end(text: &str, start: usize) -> (usize, bool) {
     }
     (end, hyphen)
 }
-
-/// ASCII letters and digits, as a table.
-const WORD_BYTE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        table[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    table
-};
 
 /// Whether the letter before byte `dot` stands alone since the word start or the last period.
 fn single_letter_before(text: &str, word_start: usize, dot: usize) -> bool {
