@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use crate::taxonomy::Searcher;
 
 const PLACES: &str = include_str!("../data/places.txt");
 
@@ -14,7 +14,7 @@ struct Gazetteer {
     canonical: HashMap<&'static str, &'static str>,
     /// The canonical name of each matcher pattern (an alias), by pattern id.
     pattern_canonical: Vec<&'static str>,
-    matcher: AhoCorasick,
+    matcher: Searcher,
 }
 
 static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
@@ -35,11 +35,7 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     let aliases: Vec<&'static str> = canonical.keys().copied().collect();
     let pattern_canonical = canonical.values().copied().collect();
     let canonical: HashMap<&'static str, &'static str> = canonical.into_iter().collect();
-    let matcher = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(&aliases)
-        .expect("place names form a valid automaton");
+    let matcher = Searcher::new(&aliases, false).expect("place names form a valid automaton");
     Gazetteer {
         canonical,
         pattern_canonical,
@@ -59,14 +55,11 @@ pub fn find(text: &str) -> Vec<(Range<usize>, &'static str)> {
     let gazetteer = &*GAZETTEER;
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    for m in gazetteer.matcher.find_iter(text) {
-        let before_ok = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric();
-        let after_ok = m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric();
+    for (pattern, range) in gazetteer.matcher.find_iter(bytes) {
+        let before_ok = range.start == 0 || !bytes[range.start - 1].is_ascii_alphanumeric();
+        let after_ok = range.end == bytes.len() || !bytes[range.end].is_ascii_alphanumeric();
         if before_ok && after_ok {
-            out.push((
-                m.range(),
-                gazetteer.pattern_canonical[m.pattern().as_usize()],
-            ));
+            out.push((range, gazetteer.pattern_canonical[pattern]));
         }
     }
     out

@@ -6,14 +6,15 @@
 //! ignored. Alias files (`sectors.txt`, `initiatives.txt`, `organizations.txt`) hold
 //! `canonical | alias | alias ...`; list files hold one word or phrase per line.
 
+mod scan;
 mod word_filter;
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-
+pub(crate) use scan::Searcher;
 use word_filter::WordFilter;
 
 /// Why a taxonomy directory could not be loaded.
@@ -38,7 +39,7 @@ pub struct Gazetteer {
     pattern_entry: Vec<usize>,
     /// Per pattern: two or more capitals, so a hit must match it exactly (see [`Self::find`]).
     pattern_exact: Vec<bool>,
-    automaton: AhoCorasick,
+    searcher: Searcher,
 }
 
 /// One gazetteer hit: byte span in the searched text and the entry's id.
@@ -66,12 +67,8 @@ impl Gazetteer {
             }
             canonical.push(names.into_iter().next().unwrap_or_default());
         }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(case_insensitive)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .map_err(|e| TaxonomyError::Build {
+        let searcher =
+            Searcher::new(&patterns, case_insensitive).map_err(|e| TaxonomyError::Build {
                 file: file.to_string(),
                 message: e.to_string(),
             })?;
@@ -84,7 +81,7 @@ impl Gazetteer {
             patterns,
             pattern_entry,
             pattern_exact,
-            automaton,
+            searcher,
         })
     }
 
@@ -99,11 +96,9 @@ impl Gazetteer {
     pub fn find(&self, text: &str) -> Vec<Hit> {
         let bytes = text.as_bytes();
         let mut hits = Vec::new();
-        for m in self.automaton.find_iter(text) {
-            let (start, end) = (m.start(), m.end());
+        for (pattern, Range { start, end }) in self.searcher.find_iter(bytes) {
             let before_ok = start == 0 || !is_word_byte(bytes[start - 1]);
             let after_ok = end == bytes.len() || !is_word_byte(bytes[end]);
-            let pattern = m.pattern().as_usize();
             let exact = !self.pattern_exact[pattern]
                 || &text[start..end] == self.patterns[pattern].as_str();
             if before_ok && after_ok && exact {
