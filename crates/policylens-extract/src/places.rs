@@ -35,7 +35,7 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     let aliases: Vec<&'static str> = canonical.keys().copied().collect();
     let pattern_canonical = canonical.values().copied().collect();
     let canonical: HashMap<&'static str, &'static str> = canonical.into_iter().collect();
-    let matcher = Searcher::new(&aliases, false).expect("place names form a valid automaton");
+    let matcher = Searcher::new(&aliases, false, true).expect("place names form a valid automaton");
     Gazetteer {
         canonical,
         pattern_canonical,

@@ -67,11 +67,12 @@ impl Gazetteer {
             }
             canonical.push(names.into_iter().next().unwrap_or_default());
         }
-        let searcher =
-            Searcher::new(&patterns, case_insensitive).map_err(|e| TaxonomyError::Build {
+        let searcher = Searcher::new(&patterns, case_insensitive, false).map_err(|e| {
+            TaxonomyError::Build {
                 file: file.to_string(),
                 message: e.to_string(),
-            })?;
+            }
+        })?;
         let pattern_exact = patterns
             .iter()
             .map(|p| p.bytes().filter(u8::is_ascii_uppercase).count() >= 2)

@@ -17,14 +17,22 @@ use aho_corasick::{Anchored, BuildError, MatchKind};
 pub(crate) struct Searcher {
     dfa: DFA,
     start: StateID,
+    /// Per byte: whether it leaves the start state, i.e. can begin a match. The other bytes
+    /// loop on the start state, so the search can skip them with a plain table scan...
+    leaves_start: [bool; 256],
+    /// ... which pays when the haystack is mostly bytes that begin no match (prose searched for
+    /// capitalised names), not for words searched case-insensitively nor for short runs of
+    /// capitalised words.
+    skip_start: bool,
 }
 
 impl Searcher {
     /// Compiles `patterns`, none of which may be empty (an empty pattern would match at every
-    /// position; the gazetteer files never produce one).
+    /// position; the gazetteer files never produce one). `skip_start`: see the field.
     pub(crate) fn new<P: AsRef<[u8]>>(
         patterns: &[P],
         ascii_case_insensitive: bool,
+        skip_start: bool,
     ) -> Result<Self, BuildError> {
         assert!(
             patterns.iter().all(|p| !p.as_ref().is_empty()),
@@ -39,7 +47,16 @@ impl Searcher {
         let start = dfa
             .start_state(Anchored::No)
             .expect("an unanchored DFA has an unanchored start state");
-        Ok(Self { dfa, start })
+        let mut leaves_start = [false; 256];
+        for (byte, leaves) in (0..=u8::MAX).zip(&mut leaves_start) {
+            *leaves = dfa.next_state(Anchored::No, start, byte) != start;
+        }
+        Ok(Self {
+            dfa,
+            start,
+            leaves_start,
+            skip_start,
+        })
     }
 
     /// The non-overlapping leftmost-longest matches in `haystack`: (pattern id, byte range).
@@ -63,20 +80,43 @@ impl Iterator for Matches<'_> {
     type Item = (usize, Range<usize>);
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.searcher.skip_start {
+            self.search::<true>()
+        } else {
+            self.search::<false>()
+        }
+    }
+}
+
+impl Matches<'_> {
+    /// The next match, skipping the bytes that loop on the start state if `SKIP_START`.
+    #[inline(always)]
+    fn search<const SKIP_START: bool>(&mut self) -> Option<(usize, Range<usize>)> {
         let dfa = &self.searcher.dfa;
         let mut sid = self.searcher.start;
         // The last match state seen: its pattern and end. Patterns are non-empty, so the start
         // state is not a match state.
         let mut found = None;
-        for (i, &byte) in self.haystack[self.at..].iter().enumerate() {
-            sid = dfa.next_state(Anchored::No, sid, byte);
+        let mut at = self.at;
+        while at < self.haystack.len() {
+            if SKIP_START && sid == self.searcher.start {
+                match self.haystack[at..]
+                    .iter()
+                    .position(|&b| self.searcher.leaves_start[usize::from(b)])
+                {
+                    Some(skip) => at += skip,
+                    None => break,
+                }
+            }
+            sid = dfa.next_state(Anchored::No, sid, self.haystack[at]);
+            at += 1;
             if dfa.is_special(sid) {
                 if dfa.is_dead(sid) {
                     // leftmost-longest: no longer match can follow the one found
                     break;
                 }
                 if dfa.is_match(sid) {
-                    found = Some((dfa.match_pattern(sid, 0), self.at + i + 1));
+                    found = Some((dfa.match_pattern(sid, 0), at));
                 }
             }
         }
