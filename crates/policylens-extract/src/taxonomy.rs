@@ -316,10 +316,12 @@ impl Taxonomy {
             .last()
             .is_some_and(|&b| b.is_ascii() && b != b's' && !matches!(b, b'\t'..=b'\r' | b' '))
             && !name.starts_with(char::is_whitespace);
+        // the filter admits every member of `city_or_place`, so of `cities` and `place_names`
         if plain {
             self.city_or_place_filter.may_contain(name) && self.city_or_place.contains(name)
         } else {
-            self.cities.contains(name) || self.is_known_place(name)
+            (self.city_or_place_filter.may_contain(name) && self.cities.contains(name))
+                || self.is_known_place(name)
         }
     }
 
@@ -328,7 +330,7 @@ impl Taxonomy {
     pub fn is_known_place(&self, name: &str) -> bool {
         let name = name.trim();
         let name = name.strip_suffix("'s").unwrap_or(name);
-        self.place_names.contains(name)
+        self.city_or_place_filter.may_contain(name) && self.place_names.contains(name)
     }
 
     /// `self.name_stopwords.contains(word)`, with a cheap filter first.
