@@ -133,3 +133,53 @@ impl Matches<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aho_corasick::AhoCorasick;
+
+    #[test]
+    fn same_matches_as_aho_corasick() {
+        let patterns = [
+            "oil",
+            "oil and gas",
+            "gas",
+            "toil",
+            "AI",
+            "5G",
+            "steel",
+            "steelmaking",
+            "a",
+            "U.S.",
+            "China",
+            "Chinese",
+            "Ch",
+        ];
+        let texts = [
+            "",
+            "Oil and toil, steelmaking and soil; oil and gasoline",
+            "The U.S. and China: Chinese AI, 5G and steel. Chaos in Chile.",
+            "aaaa oil and gas oil and ga",
+            "Ünïcödé oil — gas\u{a0}steel",
+        ];
+        for case_insensitive in [false, true] {
+            let reference = AhoCorasick::builder()
+                .ascii_case_insensitive(case_insensitive)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(patterns)
+                .unwrap();
+            for skip_start in [false, true] {
+                let searcher = Searcher::new(&patterns, case_insensitive, skip_start).unwrap();
+                for text in texts {
+                    let ours: Vec<_> = searcher.find_iter(text.as_bytes()).collect();
+                    let theirs: Vec<_> = reference
+                        .find_iter(text)
+                        .map(|m| (m.pattern().as_usize(), m.range()))
+                        .collect();
+                    assert_eq!(ours, theirs, "{text:?} {case_insensitive} {skip_start}");
+                }
+            }
+        }
+    }
+}
