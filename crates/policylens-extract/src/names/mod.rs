@@ -323,7 +323,8 @@ pub fn extract(doc: &Doc<'_>, taxonomy: &Taxonomy) -> Vec<Fact> {
 fn resolve_mentions(ctx: &Ctx<'_>, cands: &mut [Cand], registry: &mut Registry) {
     // the persons and organisations do not change here: look each name up once
     type Found = (Option<Option<usize>>, Option<Option<usize>>);
-    let mut seen: HashMap<String, Found, BuildHasherDefault<Fnv>> = HashMap::default();
+    // keyed by the (mostly borrowed) chunk text: no String per name
+    let mut seen: HashMap<Cow<'_, str>, Found, BuildHasherDefault<Fnv>> = HashMap::default();
     for cand in cands.iter_mut().filter(|c| c.tag == Tag::Unknown) {
         let name = ctx.chunk_text(cand.chunk);
         let mut found = seen.get(name.as_ref()).copied().unwrap_or_default();
@@ -344,7 +345,7 @@ fn resolve_mentions(ctx: &Ctx<'_>, cands: &mut [Cand], registry: &mut Registry) 
         match seen.get_mut(name.as_ref()) {
             Some(slot) => *slot = found,
             None => {
-                seen.insert(name.into_owned(), found);
+                seen.insert(name, found);
             }
         }
     }
