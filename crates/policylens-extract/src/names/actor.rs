@@ -173,14 +173,15 @@ fn valid_name(ctx: &Ctx<'_>, first: usize, last: usize) -> bool {
                 w,
                 "de" | "van" | "von" | "der" | "du" | "la" | "bin" | "al" | "da" | "di"
             );
+        // cheapest tests first: the word lists are hashed
         particle
             || is_name_word(ctx, i)
                 && !ctx.tokens[i].all_caps
-                && !ctx.tax.is_org_keyword(w)
                 && !ctx.is_place_at(i)
-                && !is_role_word(ctx, i)
                 && w.chars()
                     .all(|ch| ch.is_alphabetic() || ch == '-' || ch == '\'')
+                && !ctx.tax.is_org_keyword(w)
+                && !is_role_word(ctx, i)
     })
 }
 

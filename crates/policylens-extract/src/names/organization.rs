@@ -268,6 +268,10 @@ fn extends_to_keyword(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> boo
 
 /// Whether `first..=last` is a keyword-headed name of two or more words.
 pub(crate) fn is_keyword_name(ctx: &Ctx<'_>, first: usize, last: usize) -> bool {
+    // one token cannot hold two words: spare the keyword and place lookups
+    if last <= first {
+        return false;
+    }
     let mut words = 0;
     let mut keyword = false;
     let mut other = false;
