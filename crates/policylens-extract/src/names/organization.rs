@@ -395,10 +395,9 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
         if ctx.is_place_chunk(c) {
             continue;
         }
-        let name = ctx.chunk_text(c);
         let acronym = acronym_after(ctx, c);
         if let Some(acronym) = acronym
-            && let Some(o) = reg.find_org(&name, None)
+            && let Some(o) = reg.find_org(&ctx.chunk_text(c), None)
         {
             reg.orgs[o].aliases.push(acronym.to_string());
             cands[n].tag = Tag::Org(o);
@@ -417,7 +416,7 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
             || (!person_like && owned_by_place(ctx, c))
             || (!person_like && n > 0 && coordinated_with_org(ctx, cands[n - 1], c));
         if org {
-            let o = reg.add_org(&name, ctx.span(c.first, c.last), None);
+            let o = reg.add_org(&ctx.chunk_text(c), ctx.span(c.first, c.last), None);
             if let Some(acronym) = acronym {
                 reg.orgs[o].aliases.push(acronym.to_string());
             }
