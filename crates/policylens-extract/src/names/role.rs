@@ -112,10 +112,15 @@ fn compute_role_word(ctx: &Ctx<'_>, i: usize) -> bool {
         return ctx.tax.is_role(&lower)
             || lower.rsplit('-').next().is_some_and(|h| ctx.tax.is_role(h));
     }
-    let buf = &mut buf[..word.len()];
-    buf.copy_from_slice(word.as_bytes());
-    buf.make_ascii_lowercase();
-    let lower = std::str::from_utf8(buf).unwrap_or("");
+    let lower = if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        let buf = &mut buf[..word.len()];
+        buf.copy_from_slice(word.as_bytes());
+        buf.make_ascii_lowercase();
+        std::str::from_utf8(buf).unwrap_or("")
+    } else {
+        // already lower case (most words): no copy to validate
+        word
+    };
     // without a hyphen the head is the word itself
     ctx.tax.is_role(lower)
         || lower
