@@ -54,11 +54,9 @@ pub fn find(ctx: &Ctx<'_>) -> Vec<Chunk> {
     let tokens = &ctx.tokens;
     let mut chunks = Vec::new();
     let mut i = 0;
-    while i < tokens.len() {
-        if !is_name_word(ctx, i) {
-            i += 1;
-            continue;
-        }
+    // most tokens are not name words: skip to the next one over the flags alone
+    while let Some(k) = ctx.name_word.get(i..).and_then(|rest| rest.iter().position(|&w| w)) {
+        i += k;
         let first = i;
         let mut last = i;
         let mut j = i + 1;
