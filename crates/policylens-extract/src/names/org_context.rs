@@ -243,13 +243,15 @@ pub(crate) fn owned_by_place(ctx: &Ctx<'_>, c: Chunk) -> bool {
 
 /// "Barclay's Capital and Sumitomo Mitsui": a name joined by "and" to an organisation.
 pub(crate) fn coordinated_with_org(ctx: &Ctx<'_>, prev: Cand, c: Chunk) -> bool {
-    let keywords_only =
-        (c.first..=c.last).all(|i| !ctx.tokens[i].is_word() || ctx.tax.is_org_keyword(ctx.word(i)));
+    // the keyword lookups last: most chunks fail the cheap tests
+    let keywords_only = || {
+        (c.first..=c.last).all(|i| !ctx.tokens[i].is_word() || ctx.tax.is_org_keyword(ctx.word(i)))
+    };
     matches!(prev.tag, Tag::Org(_))
         && prev.chunk.last + 2 == c.first
         && ctx.word_in(prev.chunk.last + 1, &["and", "or"])
-        && !keywords_only
         && ctx.word(c.first).len() > 1
+        && !keywords_only()
 }
 
 /// Organisations that only a company-like verb or a stake reveals: "Changyu said in a
