@@ -239,8 +239,13 @@ fn gazetteer_hit_ok(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool 
         let word = ctx.word(first);
         let plain = word.chars().skip(1).all(char::is_lowercase);
         let elsewhere = || {
+            // a scan of the whole document: lengths first
+            let start = ctx.tokens[first].start;
             ctx.tokens.iter().any(|t| {
-                t.start != ctx.tokens[first].start && !t.sentence_start && t.text(ctx.text) == word
+                t.end - t.start == word.len()
+                    && t.start != start
+                    && !t.sentence_start
+                    && t.text(ctx.text) == word
             })
         };
         return !plain || ctx.word_in_set(last + 1, &SUBJECT_VERBS) || elsewhere();
