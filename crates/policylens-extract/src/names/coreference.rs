@@ -104,6 +104,9 @@ impl Registry {
     /// The person a name refers to: all its words belong to a known person's name, or a known
     /// person's words all belong to it. The most recently added match wins.
     pub fn find_person(&self, name: &str) -> Option<usize> {
+        if self.persons.is_empty() {
+            return None;
+        }
         let mut new = [""; 6];
         let mut n = 0;
         for w in words(name) {
