@@ -173,14 +173,15 @@ fn valid_name(ctx: &Ctx<'_>, first: usize, last: usize) -> bool {
                 w,
                 "de" | "van" | "von" | "der" | "du" | "la" | "bin" | "al" | "da" | "di"
             );
+        // cheapest tests first: the word lists are hashed
         particle
             || is_name_word(ctx, i)
                 && !ctx.tokens[i].all_caps
-                && !ctx.tax.is_org_keyword(w)
                 && !ctx.is_place_at(i)
-                && !is_role_word(ctx, i)
                 && w.chars()
                     .all(|ch| ch.is_alphabetic() || ch == '-' || ch == '\'')
+                && !ctx.tax.is_org_keyword(w)
+                && !is_role_word(ctx, i)
     })
 }
 
@@ -206,9 +207,9 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
         let mut found = false;
         // a lone word after a lower-case title may be a company ("market analyst Datamonitor");
         // after a capitalised one it is a surname ("President Bush")
-        let lone = c.len() == 1 && !ctx.tax.is_given_name(ctx.word(c.first));
+        let lone = || c.len() == 1 && !ctx.tax.is_given_name(ctx.word(c.first));
         if let Some(b) = before {
-            if let Some((r, _)) = role_before(ctx, b).filter(|_| !lone || ctx.tokens[b].cap) {
+            if let Some((r, _)) = role_before(ctx, b).filter(|_| ctx.tokens[b].cap || !lone()) {
                 role = r;
                 found = true;
             } else if ctx.word(b) == "," && b >= 1 {
@@ -238,9 +239,11 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
                 found = true;
             }
         }
-        let given = ctx.tax.is_given_name(ctx.word(c.first))
-            || (c.len() >= 2 && ctx.tax.is_given_name(ctx.word(c.last)));
-        if !found && given && c.len() >= 2 {
+        let given = || {
+            ctx.tax.is_given_name(ctx.word(c.first))
+                || (c.len() >= 2 && ctx.tax.is_given_name(ctx.word(c.last)))
+        };
+        if !found && c.len() >= 2 && given() {
             found = is_speech_verb(ctx.word(c.last + 1))
                 || before.is_some_and(|b| ctx.word_in(b, &["said", "says", "told"]))
                 || before.is_some_and(|b| {

@@ -31,6 +31,7 @@ pub fn is_name_word(ctx: &Ctx<'_>, i: usize) -> bool {
 
 /// Computes [`is_name_word`] for token `i` (done once per token when the context is built);
 /// `stopword`: the token is a capitalised name stop word (looked up once, shared with places).
+#[inline]
 pub(crate) fn compute_name_word(ctx: &Ctx<'_>, i: usize, stopword: bool) -> bool {
     let t = &ctx.tokens[i];
     if !t.is_word() || !t.cap || ctx.headline[t.sentence as usize] {
@@ -54,11 +55,13 @@ pub fn find(ctx: &Ctx<'_>) -> Vec<Chunk> {
     let tokens = &ctx.tokens;
     let mut chunks = Vec::new();
     let mut i = 0;
-    while i < tokens.len() {
-        if !is_name_word(ctx, i) {
-            i += 1;
-            continue;
-        }
+    // most tokens are not name words: skip to the next one over the flags alone
+    while let Some(k) = ctx
+        .name_word
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&w| w))
+    {
+        i += k;
         let first = i;
         let mut last = i;
         let mut j = i + 1;

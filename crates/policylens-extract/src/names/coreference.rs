@@ -104,6 +104,9 @@ impl Registry {
     /// The person a name refers to: all its words belong to a known person's name, or a known
     /// person's words all belong to it. The most recently added match wins.
     pub fn find_person(&self, name: &str) -> Option<usize> {
+        if self.persons.is_empty() {
+            return None;
+        }
         let mut new = [""; 6];
         let mut n = 0;
         for w in words(name) {
@@ -125,13 +128,11 @@ impl Registry {
     /// Adds an organisation mention, merging it with a known one of the same gazetteer entry,
     /// name or alias, or differing only by legal suffixes; returns its index.
     pub fn add_org(&mut self, name: &str, span: Range<usize>, entry: Option<usize>) -> usize {
-        let new: Vec<&str> = words(name).collect();
         let same = self.orgs.iter().position(|o| {
             entry.is_some_and(|e| o.entry == Some(e))
                 || o.name == name
                 || o.aliases.iter().any(|a| a == name)
-                || (!different_first_letters(&o.name, name)
-                    && same_company(&words(&o.name).collect::<Vec<_>>(), &new))
+                || (!different_first_letters(&o.name, name) && same_company(&o.name, name))
         });
         if let Some(idx) = same {
             let org = &mut self.orgs[idx];
@@ -189,10 +190,6 @@ fn word_prefix(a: &str, b: &str) -> bool {
     }
 }
 
-fn starts_with(long: &[&str], short: &[&str]) -> bool {
-    short.len() < long.len() && long[..short.len()] == *short
-}
-
 /// Words that add nothing to a company's identity ("Panin Holdings Ltd" is Panin).
 const LEGAL_SUFFIXES: &[&str] = &[
     "Group",
@@ -219,12 +216,21 @@ const LEGAL_SUFFIXES: &[&str] = &[
 ];
 
 /// Whether two names differ only by legal suffixes after a shared start.
-fn same_company(a: &[&str], b: &[&str]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    starts_with(long, short)
-        && long[short.len()..]
-            .iter()
-            .all(|w| LEGAL_SUFFIXES.contains(w))
+fn same_company(a: &str, b: &str) -> bool {
+    // word by word on the names themselves: this runs for every known organisation per name
+    let (short, long) = if words(a).count() <= words(b).count() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let mut long_words = words(long);
+    let mut extra = false;
+    words(short).all(|w| long_words.next() == Some(w))
+        && long_words.all(|w| {
+            extra = true;
+            LEGAL_SUFFIXES.contains(&w)
+        })
+        && extra
 }
 
 #[cfg(test)]

@@ -3,6 +3,10 @@
 //! "initiative"/"campaign"/... ("the AI Plus initiative"), ordinal five-year plans and quoted
 //! slogans beside "campaign" or "slogan".
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 use crate::fact::{Fact, FactKind};
 use crate::text::fold_whitespace;
 
@@ -111,9 +115,10 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand]) -> Vec<Fact> {
 /// "the seventh five-year plan", "the 14th Five-Year Plan".
 fn five_year_plans(ctx: &Ctx<'_>, found: &mut Vec<(std::ops::Range<usize>, String)>) {
     let text = ctx.text.as_bytes();
-    if memchr::memmem::find(text, b"ive-year").is_none()
-        && memchr::memmem::find(text, b"ive-Year").is_none()
-    {
+    // built once: `memmem::find` would build a searcher per call
+    static FIVE_YEAR: LazyLock<[Finder<'static>; 2]> =
+        LazyLock::new(|| [Finder::new(b"ive-year"), Finder::new(b"ive-Year")]);
+    if FIVE_YEAR.iter().all(|f| f.find(text).is_none()) {
         return;
     }
     for i in 0..ctx.tokens.len() {

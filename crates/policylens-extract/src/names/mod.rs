@@ -323,10 +323,12 @@ pub fn extract(doc: &Doc<'_>, taxonomy: &Taxonomy) -> Vec<Fact> {
 fn resolve_mentions(ctx: &Ctx<'_>, cands: &mut [Cand], registry: &mut Registry) {
     // the persons and organisations do not change here: look each name up once
     type Found = (Option<Option<usize>>, Option<Option<usize>>);
-    let mut seen: HashMap<String, Found, BuildHasherDefault<Fnv>> = HashMap::default();
+    // keyed by the (mostly borrowed) chunk text: no String per name
+    let mut seen: HashMap<Cow<'_, str>, Found, BuildHasherDefault<Fnv>> = HashMap::default();
     for cand in cands.iter_mut().filter(|c| c.tag == Tag::Unknown) {
         let name = ctx.chunk_text(cand.chunk);
-        let mut found = seen.get(name.as_ref()).copied().unwrap_or_default();
+        // one hash per mention (a borrowed key's clone is a copy of the reference)
+        let found = seen.entry(name.clone()).or_default();
         let person = if cand.chunk.len() <= 3 {
             *found.0.get_or_insert_with(|| registry.find_person(&name))
         } else {
@@ -340,12 +342,6 @@ fn resolve_mentions(ctx: &Ctx<'_>, cands: &mut [Cand], registry: &mut Registry) 
             .get_or_insert_with(|| registry.find_org(&name, None))
         {
             cand.tag = Tag::Org(o);
-        }
-        match seen.get_mut(name.as_ref()) {
-            Some(slot) => *slot = found,
-            None => {
-                seen.insert(name.into_owned(), found);
-            }
         }
     }
 }

@@ -243,13 +243,15 @@ pub(crate) fn owned_by_place(ctx: &Ctx<'_>, c: Chunk) -> bool {
 
 /// "Barclay's Capital and Sumitomo Mitsui": a name joined by "and" to an organisation.
 pub(crate) fn coordinated_with_org(ctx: &Ctx<'_>, prev: Cand, c: Chunk) -> bool {
-    let keywords_only =
-        (c.first..=c.last).all(|i| !ctx.tokens[i].is_word() || ctx.tax.is_org_keyword(ctx.word(i)));
+    // the keyword lookups last: most chunks fail the cheap tests
+    let keywords_only = || {
+        (c.first..=c.last).all(|i| !ctx.tokens[i].is_word() || ctx.tax.is_org_keyword(ctx.word(i)))
+    };
     matches!(prev.tag, Tag::Org(_))
         && prev.chunk.last + 2 == c.first
         && ctx.word_in(prev.chunk.last + 1, &["and", "or"])
-        && !keywords_only
         && ctx.word(c.first).len() > 1
+        && !keywords_only()
 }
 
 /// Organisations that only a company-like verb or a stake reveals: "Changyu said in a
@@ -257,14 +259,17 @@ pub(crate) fn coordinated_with_org(ctx: &Ctx<'_>, prev: Cand, c: Chunk) -> bool 
 pub(crate) fn classify_late(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
     for cand in cands.iter_mut().filter(|c| c.tag == Tag::Unknown) {
         let c = cand.chunk;
-        let name = ctx.chunk_text(c);
-        let only_keywords = (c.first..=c.last).all(|i| {
-            !ctx.tokens[i].is_word() || ctx.tax.is_org_keyword(ctx.word(i)) || !ctx.tokens[i].cap
-        });
-        if ctx.is_place_chunk(c)
+        let only_keywords = || {
+            (c.first..=c.last).all(|i| {
+                !ctx.tokens[i].is_word()
+                    || ctx.tax.is_org_keyword(ctx.word(i))
+                    || !ctx.tokens[i].cap
+            })
+        };
+        if c.len() > 4
+            || ctx.is_place_chunk(c)
             || ctx.tax.is_given_name(ctx.word(c.first))
-            || c.len() > 4
-            || only_keywords
+            || only_keywords()
         {
             continue;
         }
@@ -292,6 +297,7 @@ pub(crate) fn classify_late(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registr
             .is_some_and(|t| t.kind == Kind::Possessive)
             && ctx.word_in_set(after + 1, &CORPORATE_NOUNS);
         if statement || results || stake || traded || owned || ctx.word(after) == "announced" {
+            let name = ctx.chunk_text(c);
             cand.tag = Tag::Org(reg.add_org(&name, ctx.span(c.first, c.last), None));
         }
     }

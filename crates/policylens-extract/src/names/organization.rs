@@ -239,8 +239,13 @@ fn gazetteer_hit_ok(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> bool 
         let word = ctx.word(first);
         let plain = word.chars().skip(1).all(char::is_lowercase);
         let elsewhere = || {
+            // a scan of the whole document: lengths first
+            let start = ctx.tokens[first].start;
             ctx.tokens.iter().any(|t| {
-                t.start != ctx.tokens[first].start && !t.sentence_start && t.text(ctx.text) == word
+                t.end - t.start == word.len()
+                    && t.start != start
+                    && !t.sentence_start
+                    && t.text(ctx.text) == word
             })
         };
         return !plain || ctx.word_in_set(last + 1, &SUBJECT_VERBS) || elsewhere();
@@ -268,6 +273,10 @@ fn extends_to_keyword(ctx: &Ctx<'_>, c: Chunk, first: usize, last: usize) -> boo
 
 /// Whether `first..=last` is a keyword-headed name of two or more words.
 pub(crate) fn is_keyword_name(ctx: &Ctx<'_>, first: usize, last: usize) -> bool {
+    // one token cannot hold two words: spare the keyword and place lookups
+    if last <= first {
+        return false;
+    }
     let mut words = 0;
     let mut keyword = false;
     let mut other = false;
@@ -391,10 +400,9 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
         if ctx.is_place_chunk(c) {
             continue;
         }
-        let name = ctx.chunk_text(c);
         let acronym = acronym_after(ctx, c);
         if let Some(acronym) = acronym
-            && let Some(o) = reg.find_org(&name, None)
+            && let Some(o) = reg.find_org(&ctx.chunk_text(c), None)
         {
             reg.orgs[o].aliases.push(acronym.to_string());
             cands[n].tag = Tag::Org(o);
@@ -413,7 +421,7 @@ pub(crate) fn classify(ctx: &Ctx<'_>, cands: &mut [Cand], reg: &mut Registry) {
             || (!person_like && owned_by_place(ctx, c))
             || (!person_like && n > 0 && coordinated_with_org(ctx, cands[n - 1], c));
         if org {
-            let o = reg.add_org(&name, ctx.span(c.first, c.last), None);
+            let o = reg.add_org(&ctx.chunk_text(c), ctx.span(c.first, c.last), None);
             if let Some(acronym) = acronym {
                 reg.orgs[o].aliases.push(acronym.to_string());
             }

@@ -55,20 +55,23 @@ pub(crate) fn extract(ctx: &Ctx<'_>, cands: &[Cand], reg: &Registry) -> Vec<Fact
         }
         if speakers.is_empty() {
             // only "he said" can still quote the last person named
+            // on bytes: every token of the sentence is looked at
+            let bytes = ctx.text.as_bytes();
             let pronoun = last_person.is_some()
                 && ctx.tokens[first..last].iter().any(|t| {
                     matches!(t.end - t.start, 2 | 3)
                         && PRONOUNS
                             .iter()
-                            .any(|p| p.eq_ignore_ascii_case(t.text(ctx.text)))
+                            .any(|p| p.as_bytes().eq_ignore_ascii_case(&bytes[t.start..t.end]))
                 });
             if !pronoun {
                 continue;
             }
         }
-        let speech = (first..last).find(|&i| {
-            ctx.tokens[i].is_word() && !ctx.tokens[i].cap && is_speech_verb(ctx.word(i))
-        });
+        let speech = ctx.tokens[first..last]
+            .iter()
+            .position(|t| t.is_word() && !t.cap && is_speech_verb(t.text(ctx.text)))
+            .map(|k| first + k);
         let speaker = speech.and_then(|v| speaker_of(&speakers, v)).or_else(|| {
             let pronoun = speech.is_some_and(|v| {
                 v > first && ctx.word_in(v - 1, PRONOUNS) || ctx.word_in(v + 1, PRONOUNS)

@@ -105,22 +105,32 @@ fn compute_role_word(ctx: &Ctx<'_>, i: usize) -> bool {
         return false;
     }
     let word = ctx.word(i);
-    // lower-case short ASCII words on the stack; role words are short
+    // lower-case short ASCII words on the stack in one pass; role words are short
     let mut buf = [0u8; 24];
-    if word.len() > buf.len() || !word.is_ascii() {
+    let (mut ascii, mut upper, mut hyphen) = (true, false, None);
+    if let Some(lower) = buf.get_mut(..word.len()) {
+        for (k, (l, &b)) in lower.iter_mut().zip(word.as_bytes()).enumerate() {
+            ascii &= b.is_ascii();
+            upper |= b.is_ascii_uppercase();
+            if b == b'-' {
+                hyphen = Some(k);
+            }
+            *l = b.to_ascii_lowercase();
+        }
+    }
+    if word.len() > buf.len() || !ascii {
         let lower = word.to_lowercase();
         return ctx.tax.is_role(&lower)
             || lower.rsplit('-').next().is_some_and(|h| ctx.tax.is_role(h));
     }
-    let buf = &mut buf[..word.len()];
-    buf.copy_from_slice(word.as_bytes());
-    buf.make_ascii_lowercase();
-    let lower = std::str::from_utf8(buf).unwrap_or("");
+    let lower = if upper {
+        std::str::from_utf8(&buf[..word.len()]).unwrap_or("")
+    } else {
+        // already lower case (most words): no copy to validate
+        word
+    };
     // without a hyphen the head is the word itself
-    ctx.tax.is_role(lower)
-        || lower
-            .rfind('-')
-            .is_some_and(|p| ctx.tax.is_role(&lower[p + 1..]))
+    ctx.tax.is_role(lower) || hyphen.is_some_and(|p| ctx.tax.is_role(&lower[p + 1..]))
 }
 
 /// A title ending at token `i`, with up to three modifiers before it ("assistant general

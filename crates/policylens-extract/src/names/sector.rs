@@ -192,15 +192,10 @@ fn next_word(text: &str, from: usize) -> &str {
 }
 
 fn ends_with_word(text: &str, phrase: &str) -> bool {
-    let words: Vec<&str> = text
-        .rsplit(char::is_whitespace)
-        .filter(|w| !w.is_empty())
-        .take(3)
-        .collect();
-    let want: Vec<&str> = phrase.split(' ').rev().collect();
-    words.len() >= want.len()
-        && want
-            .iter()
-            .zip(&words)
-            .all(|(w, t)| w.eq_ignore_ascii_case(t))
+    // last words of the text against the phrase's words, both read backwards, without collecting
+    let mut words = text.rsplit(char::is_whitespace).filter(|w| !w.is_empty());
+    phrase
+        .split(' ')
+        .rev()
+        .all(|w| words.next().is_some_and(|t| w.eq_ignore_ascii_case(t)))
 }
