@@ -1,21 +1,14 @@
 //! Data-driven tests of the name recognisers: actors, organisations, initiatives, sectors and
 //! quotes, each case a sentence or two and the facts expected of one kind.
 
-use std::sync::OnceLock;
+mod common;
 
-use policylens_extract::{Extractor, FactKind, Input};
-
-/// One extractor for all cases: building the automata is the slow part.
-fn extractor() -> &'static Extractor {
-    static EXTRACTOR: OnceLock<Extractor> = OnceLock::new();
-    EXTRACTOR.get_or_init(Extractor::builtin)
-}
+use policylens_extract::FactKind;
 
 /// The facts of one kind as strings: actors `name | role | org`, quotes `speaker: quote`,
 /// everything else its name.
 fn facts(text: &str, kind: &str) -> Vec<String> {
-    extractor()
-        .extract(Input { text, date: None })
+    common::facts(text, None)
         .into_iter()
         .filter(|f| f.kind.name() == kind)
         .map(|f| match f.kind {

@@ -1,14 +1,13 @@
 //! Data-driven cases for the numeric half of the engine, through the public extractor: the
 //! quantity and indicator facts of small texts, including every peer failure of issue 3.
 
-use policylens_extract::{Date, Extractor, FactKind, Input, Value};
+mod common;
+
+use policylens_extract::{FactKind, Value};
 
 /// Indicator facts of `text` as `metric | value unit qualifier period status`.
 fn indicators(text: &str, date: Option<&str>) -> Vec<String> {
-    let extractor = Extractor::builtin();
-    let date = date.and_then(Date::parse);
-    extractor
-        .extract(Input { text, date })
+    common::facts(text, date)
         .into_iter()
         .filter_map(|f| match f.kind {
             FactKind::Indicator {
@@ -29,9 +28,7 @@ fn indicators(text: &str, date: Option<&str>) -> Vec<String> {
 
 /// Quantity facts of `text` as `value unit qualifier direction`.
 fn quantities(text: &str) -> Vec<String> {
-    let extractor = Extractor::builtin();
-    extractor
-        .extract(Input { text, date: None })
+    common::facts(text, None)
         .into_iter()
         .filter_map(|f| match f.kind {
             FactKind::Quantity {

@@ -2,14 +2,13 @@
 //! its first indicator must carry (or `None` when no measurable noun phrase can be found and the
 //! figure stays a bare quantity).
 
-use policylens_extract::{Date, Extractor, FactKind, Input};
+mod common;
+
+use policylens_extract::FactKind;
 
 /// The metrics of the indicator facts of `text`.
 fn metrics(text: &str, date: Option<&str>) -> Vec<String> {
-    let extractor = Extractor::builtin();
-    let date = date.and_then(Date::parse);
-    extractor
-        .extract(Input { text, date })
+    common::facts(text, date)
         .into_iter()
         .filter_map(|f| match f.kind {
             FactKind::Indicator { metric, .. } => Some(metric),
@@ -139,9 +138,7 @@ fn metrics_are_noun_phrases() {
 
 /// Periods of the indicator facts of `text` as `value period status`.
 fn periods(text: &str) -> Vec<String> {
-    let extractor = Extractor::builtin();
-    extractor
-        .extract(Input { text, date: None })
+    common::facts(text, None)
         .into_iter()
         .filter_map(|f| match f.kind {
             FactKind::Indicator {

@@ -2,14 +2,13 @@
 //! text and the (metric, value, unit) its indicator facts must include, or a metric they must
 //! not carry.
 
-use policylens_extract::{Date, Extractor, FactKind, Input};
+mod common;
+
+use policylens_extract::FactKind;
 
 /// (metric, value, unit) of the indicator facts of `text`.
 fn indicators(text: &str, date: Option<&str>) -> Vec<(String, f64, String)> {
-    let extractor = Extractor::builtin();
-    let date = date.and_then(Date::parse);
-    extractor
-        .extract(Input { text, date })
+    common::facts(text, date)
         .into_iter()
         .filter_map(|f| match f.kind {
             FactKind::Indicator {
