@@ -29,8 +29,7 @@ async fn jetstream(server: &NatsServer, limits: &StreamLimits) -> async_nats::je
 }
 
 async fn ingest_count(js: &async_nats::jetstream::Context) -> u64 {
-    let mut stream = js.get_stream(subjects::INGEST_STREAM).await.unwrap();
-    stream.info().await.unwrap().state.messages
+    policylens_testkit::streams::message_count(js, subjects::INGEST_STREAM).await
 }
 
 fn write(path: &Path, content: &str) {

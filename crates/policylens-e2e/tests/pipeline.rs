@@ -12,7 +12,7 @@ use policylens_proto::{
     FactKind, GetDocumentRequest, GetSeriesRequest, ListFactsRequest, ListSeriesRequest, Qualifier,
     Status, fact,
 };
-use policylens_testkit::{NatsServer, shared_dir, wait_for};
+use policylens_testkit::{NatsServer, shared_dir, streams, wait_for};
 use tonic::transport::Channel;
 
 fn doc_id_of(payload: &[u8]) -> String {
@@ -274,15 +274,7 @@ async fn bbc_200_documents_each_queryable_exactly_once() {
     // the streams hold each unique document once, once everything published was processed
     wait_until_ingested(&publisher, Duration::from_secs(60)).await;
     let js = async_nats::jetstream::new(publisher.clone());
-    let docs = js
-        .get_stream("DOCS")
-        .await
-        .unwrap()
-        .info()
-        .await
-        .unwrap()
-        .state
-        .messages;
+    let docs = streams::message_count(&js, "DOCS").await;
     assert_eq!(
         docs,
         expected.len() as u64,

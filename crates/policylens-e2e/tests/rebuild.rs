@@ -10,7 +10,7 @@ use policylens_proto::{
     GetAttentionRequest, GetSeriesRequest, Granularity, ListEntitiesRequest, ListFactsRequest,
     ListSeriesRequest,
 };
-use policylens_testkit::{NatsServer, shared_dir};
+use policylens_testkit::{NatsServer, shared_dir, streams};
 use prost::Message as _;
 use tonic::transport::Channel;
 
@@ -140,15 +140,7 @@ async fn republishing_changes_nothing_and_a_rebuild_from_facts_is_identical() {
     publisher.flush().await.unwrap();
     wait_until_ingested(&publisher, Duration::from_secs(120)).await;
     let js = async_nats::jetstream::new(publisher.clone());
-    let facts = js
-        .get_stream("FACTS")
-        .await
-        .unwrap()
-        .info()
-        .await
-        .unwrap()
-        .state
-        .messages;
+    let facts = streams::message_count(&js, "FACTS").await;
     assert_eq!(facts, 500, "one bundle per unique story on FACTS");
     assert_same(&first, &snapshot(&mut client).await, "after republishing");
     pipeline.stop().await.expect("clean shutdown");

@@ -82,16 +82,7 @@ impl Harness {
         name: &str,
         count: u64,
     ) -> Vec<jetstream::message::StreamMessage> {
-        let stream = self.stream(name).await;
-        wait_for(&format!("{count} messages on {name}"), DEADLINE, || {
-            let stream = stream.clone();
-            async move {
-                let info = stream.get_info().await.ok()?;
-                (info.state.messages >= count).then_some(())
-            }
-        })
-        .await;
-        streams::read_all(&stream).await
+        streams::wait_for_messages(&self.js, name, count, DEADLINE).await
     }
 
     /// Waits until the extract consumer has acked every document published onto DOCS so far.

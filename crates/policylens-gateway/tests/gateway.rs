@@ -104,8 +104,7 @@ impl Harness {
 
     async fn ingest_count(&self) -> u64 {
         let js = async_nats::jetstream::new(self.nats.clone());
-        let mut stream = js.get_stream(subjects::INGEST_STREAM).await.unwrap();
-        stream.info().await.unwrap().state.messages
+        policylens_testkit::streams::message_count(&js, subjects::INGEST_STREAM).await
     }
 
     async fn stop(self) {

@@ -20,6 +20,12 @@ pub async fn read_all(stream: &Stream) -> Vec<StreamMessage> {
     messages
 }
 
+/// The number of messages stream `name` holds now.
+pub async fn message_count(js: &jetstream::Context, name: &str) -> u64 {
+    let stream = js.get_stream(name).await.expect("stream exists");
+    stream.get_info().await.expect("stream info").state.messages
+}
+
 /// Waits until stream `name` holds at least `count` messages, then returns all of them.
 pub async fn wait_for_messages(
     js: &jetstream::Context,
